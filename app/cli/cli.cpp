@@ -1,21 +1,95 @@
-// Subcommand table and the top-level error boundary of the CLI.
+// Subcommand table and the top-level error boundary of the CLI: one line on stderr, exit 1 or 2.
 #include "cli.h"
 
+#include "args.h"
+#include "commands.h"
 #include "invseg/error.h"
 
+#include <c10/util/Exception.h>
+#include <torch/version.h>
+
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <string>
 
 namespace invseg::cli {
+namespace {
+
+struct Command {
+    const char* name;
+    const char* summary;
+    std::function<int(const Argv&)> run;
+};
+
+const std::vector<Command>& commands()
+{
+    static const std::vector<Command> table = {
+        {"inspect", "print a checkpoint's layout, version, dtypes, parameter counts and config", cmdInspect},
+        {"encode-text", "print the token ids of a prompt as a model's tokenizer encodes it", cmdEncodeText},
+    };
+    return table;
+}
+
+void printHelp(std::ostream& out)
+{
+    out << "invseg " << INVSEG_VERSION
+        << ": segment images by test-time prompt inversion on Stable Diffusion\n\n"
+           "usage: invseg <command> [options]\n\ncommands:\n";
+    for (const auto& c : commands()) {
+        std::string name = c.name;
+        name.resize(14, ' ');
+        out << "  " << name << c.summary << "\n";
+    }
+    out << "\n'invseg <command> --help' describes a command's options.\n"
+           "exit codes: 0 success, 1 runtime error (bad file, bad input), 2 usage error\n";
+}
+
+} // namespace
 
 int run(int argc, char** argv)
 {
-    if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0)) {
-        std::cout << "invseg " << INVSEG_VERSION << "\n";
+    if (argc < 2) {
+        printHelp(std::cerr);
+        return kExitUsage;
+    }
+    const std::string name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        printHelp(std::cout);
         return kExitOk;
     }
-    std::cerr << "usage: invseg <command> [options]   (invseg --help)\n";
+    if (name == "--version") {
+        std::cout << "invseg " << INVSEG_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+        return kExitOk;
+    }
+    for (const auto& c : commands()) {
+        if (name != c.name)
+            continue;
+        const Argv rest(argv + 2, argv + argc);
+        try {
+            return c.run(rest);
+        } catch (const UsageError& e) {
+            std::cerr << "invseg " << name << ": " << e.what() << " (see 'invseg " << name << " --help')\n";
+            return kExitUsage;
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Cancelled) {
+                std::cerr << "invseg " << name << ": cancelled\n";
+                return kExitRuntime;
+            }
+            std::cerr << "invseg " << name << ": error: " << e.what() << "\n";
+            return kExitRuntime;
+        } catch (const std::bad_alloc&) {
+            std::cerr << "invseg " << name << ": error: out of memory\n";
+            return kExitRuntime;
+        } catch (const c10::Error& e) {
+            std::cerr << "invseg " << name << ": error: " << e.what_without_backtrace() << "\n";
+            return kExitRuntime;
+        } catch (const std::exception& e) {
+            std::cerr << "invseg " << name << ": error: " << e.what() << "\n";
+            return kExitRuntime;
+        }
+    }
+    std::cerr << "invseg: unknown command '" << name << "' (see 'invseg --help')\n";
     return kExitUsage;
 }
 
