@@ -1,0 +1,204 @@
+// Building, loading and running the frozen Stable Diffusion networks.
+#include "invseg/sd_model.h"
+
+#include "invseg/error.h"
+#include "invseg/nn/clip_text_model.h"
+#include "invseg/nn/unet.h"
+#include "invseg/nn/vae.h"
+#include "invseg/noise_schedule.h"
+#include "invseg/state_dict.h"
+#include "invseg/tokenizer.h"
+
+#include <torch/torch.h>
+
+namespace invseg {
+
+torch::Device parseDevice(const std::string& device)
+{
+    if (device == "cpu")
+        return torch::Device(torch::kCPU);
+    if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
+        int index = 0;
+        if (device.size() > 5) {
+            const std::string n = device.substr(5);
+            if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos)
+                throw Error(ErrorKind::InvalidInput, "unknown device '" + device + "' (use cpu, cuda or cuda:N)");
+            index = std::stoi(n);
+        }
+        const auto count = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+        if (count == 0)
+            throw Error(ErrorKind::Unsupported, "device '" + device + "' was asked for, but " +
+                                                    "this build or machine has no CUDA device; use --device cpu");
+        if (index >= count)
+            throw Error(ErrorKind::InvalidInput, "device '" + device + "' does not exist: there are " +
+                                                     std::to_string(count) + " CUDA devices");
+        return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+    }
+    throw Error(ErrorKind::InvalidInput, "unknown device '" + device + "' (use cpu, cuda or cuda:N)");
+}
+
+torch::ScalarType parseDtype(const std::string& dtype)
+{
+    if (dtype == "fp32" || dtype == "float32" || dtype == "float")
+        return torch::kFloat;
+    if (dtype == "fp16" || dtype == "float16" || dtype == "half")
+        return torch::kHalf;
+    if (dtype == "bf16" || dtype == "bfloat16")
+        return torch::kBFloat16;
+    throw Error(ErrorKind::InvalidInput, "unknown dtype '" + dtype + "' (use fp32, bf16 or fp16)");
+}
+
+const char* dtypeName(torch::ScalarType t)
+{
+    switch (t) {
+    case torch::kFloat: return "fp32";
+    case torch::kHalf: return "fp16";
+    case torch::kBFloat16: return "bf16";
+    default: return "other";
+    }
+}
+
+SdModel::SdModel() = default;
+SdModel::~SdModel() = default;
+
+namespace {
+
+void freeze(torch::nn::Module& m)
+{
+    for (auto& p : m.parameters(true))
+        p.set_requires_grad(false);
+    m.eval();
+}
+
+} // namespace
+
+std::shared_ptr<SdModel> SdModel::load(const std::string& path, const ModelOptions& options)
+{
+    const torch::Device device = parseDevice(options.device);
+    const torch::ScalarType dtype = parseDtype(options.dtype);
+    if (dtype == torch::kHalf && device.is_cpu())
+        throw Error(ErrorKind::Unsupported, "fp16 needs a CUDA device; use fp32 or bf16 on the CPU");
+
+    Checkpoint ck = readCheckpoint(path, options.checkpoint);
+    std::shared_ptr<SdModel> m(new SdModel());
+    m->m_path = path;
+    m->m_layout = ck.layout;
+    m->m_variant = ck.variant;
+    m->m_unetConfig = ck.unet;
+    m->m_vaeConfig = ck.vae;
+    m->m_textConfig = ck.textEncoder;
+    m->m_schedulerConfig = ck.scheduler;
+    m->m_storedDtypes = ck.storedDtypes;
+    m->m_device = device;
+    m->m_dtype = dtype;
+
+    auto report = [&](const std::string& stage, double f) {
+        if (options.checkpoint.progress)
+            options.checkpoint.progress(stage, f);
+    };
+    try {
+        // Weights are loaded under NoGradGuard, never InferenceMode: InvSeg backpropagates through them.
+        torch::NoGradGuard noGrad;
+        report("building text encoder", 0.0);
+        m->m_text = std::make_unique<nn::ClipTextModel>(ck.textEncoder);
+        loadStateDict(**m->m_text, ck.textEncoderWeights, "text encoder", path);
+        ck.textEncoderWeights.clear();
+        (*m->m_text)->to(device, dtype);
+        freeze(**m->m_text);
+
+        report("building VAE", 0.3);
+        m->m_vae = std::make_unique<nn::AutoencoderKL>(ck.vae);
+        loadStateDict(**m->m_vae, ck.vaeWeights, "VAE", path);
+        ck.vaeWeights.clear();
+        (*m->m_vae)->to(device, dtype);
+        freeze(**m->m_vae);
+
+        report("building UNet", 0.5);
+        m->m_unet = std::make_unique<nn::UNet2DConditionModel>(ck.unet);
+        loadStateDict(**m->m_unet, ck.unetWeights, "UNet", path);
+        ck.unetWeights.clear();
+        (*m->m_unet)->to(device, dtype);
+        freeze(**m->m_unet);
+
+        if (!ck.predictionTypeKnown) {
+            // A1111 / stable-diffusion.cpp heuristic: a v-prediction UNet pulls a constant input strongly negative.
+            const auto x = torch::full({1, ck.unet.inChannels, 8, 8}, 0.5, torch::TensorOptions(device).dtype(dtype));
+            const auto ctx = torch::full({1, 2, ck.unet.crossAttentionDim}, 0.5, x.options());
+            const auto out = (*m->m_unet)->forward(x, torch::tensor({int64_t(999)}, torch::TensorOptions(device)), ctx);
+            const double meanDiff = (out.to(torch::kFloat) - x.to(torch::kFloat)).mean().item<double>();
+            m->m_schedulerConfig.predictionType =
+                meanDiff < -1.0 ? PredictionType::VPrediction : PredictionType::Epsilon;
+            m->m_predictionDetected = true;
+        }
+        if (ck.layout == CheckpointLayout::SingleFile) {
+            // SD 2.x v-prediction checkpoints are the 768 px models; everything else is native at 512 px.
+            const bool is768 = ck.variant == SdVariant::Sd2 &&
+                               m->m_schedulerConfig.predictionType == PredictionType::VPrediction;
+            m->m_unetConfig.sampleSize = is768 ? 96 : 64;
+            m->m_vaeConfig.sampleSize = m->m_unetConfig.sampleSize * 8;
+        }
+        report("tokenizer", 0.9);
+        if (ck.tokenizerMerges.empty())
+            m->m_tokenizer = std::shared_ptr<const ClipTokenizer>(&ClipTokenizer::bundled(), [](const ClipTokenizer*) {});
+        else
+            m->m_tokenizer = std::make_shared<const ClipTokenizer>(ClipTokenizer::fromFile(ck.tokenizerMerges));
+        m->m_schedule = std::make_unique<NoiseSchedule>(m->m_schedulerConfig);
+        report("done", 1.0);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw Error(ErrorKind::OutOfMemory, path + ": out of memory while loading the model");
+    } catch (const c10::Error& e) {
+        const std::string what = e.what_without_backtrace();
+        if (what.find("out of memory") != std::string::npos)
+            throw Error(ErrorKind::OutOfMemory, path + ": out of memory on " + options.device + " while loading");
+        throw Error(ErrorKind::Format, path + ": " + what);
+    }
+    return m;
+}
+
+int64_t SdModel::parameterCount(const std::string& component) const
+{
+    if (component == "unet")
+        return invseg::parameterCount(**m_unet);
+    if (component == "vae")
+        return invseg::parameterCount(**m_vae);
+    if (component == "text_encoder")
+        return invseg::parameterCount(**m_text);
+    throw Error(ErrorKind::InvalidInput, "unknown component '" + component + "'");
+}
+
+torch::Tensor SdModel::tokenIds(const std::vector<std::string>& prompts) const
+{
+    std::vector<int64_t> flat;
+    for (const auto& p : prompts) {
+        const auto ids = m_tokenizer->encodePadded(p, m_textConfig.padTokenId, m_textConfig.maxPositions);
+        flat.insert(flat.end(), ids.begin(), ids.end());
+    }
+    return torch::tensor(flat, torch::kLong)
+        .reshape({static_cast<int64_t>(prompts.size()), m_textConfig.maxPositions})
+        .to(m_device);
+}
+
+torch::Tensor SdModel::encodeText(const torch::Tensor& ids)
+{
+    return (*m_text)->forward(ids.to(m_device, torch::kLong));
+}
+
+std::pair<torch::Tensor, torch::Tensor> SdModel::encodeImage(const torch::Tensor& image)
+{
+    auto [mean, logvar] = (*m_vae)->encode(image.to(m_device, m_dtype));
+    return {mean, logvar};
+}
+
+torch::Tensor SdModel::imageToLatent(const torch::Tensor& image)
+{
+    return encodeImage(image).first * m_vaeConfig.scalingFactor;
+}
+
+torch::Tensor SdModel::latentToImage(const torch::Tensor& latent)
+{
+    return (*m_vae)->decode(latent.to(m_device, m_dtype) / m_vaeConfig.scalingFactor);
+}
+
+} // namespace invseg
