@@ -62,3 +62,12 @@ std::unique_ptr<TensorFile> openTensorFile(const std::string& path);
 int64_t dtypeSize(const std::string& dtype);
 
 } // namespace invseg
+
+namespace invseg {
+
+/// Writes tensors as a .safetensors file (F32/F16/BF16/F64/I64/I32/I16/I8/U8/BOOL), atomically: the data goes to
+/// a temporary file beside `path` that is renamed over it only when complete. Throws Error(Io) naming the path.
+void saveSafetensors(const std::string& path, const std::map<std::string, torch::Tensor>& tensors,
+                     const std::map<std::string, std::string>& metadata = {});
+
+} // namespace invseg
