@@ -42,6 +42,8 @@ public:
     /// the device and dtype, and for SD 2.x single files detects the prediction type by probing the UNet.
     /// Throws invseg::Error; on failure nothing is half-loaded.
     static std::shared_ptr<SdModel> load(const std::string& path, const ModelOptions& options = {});
+    /// The same from a checkpoint already read (options.checkpoint is then only used for progress).
+    static std::shared_ptr<SdModel> fromCheckpoint(Checkpoint checkpoint, const ModelOptions& options = {});
 
     ~SdModel();
     SdModel(const SdModel&) = delete;

@@ -1,0 +1,56 @@
+// The build runs on the libraries it should: Debian's LibTorch on OpenBLAS, not the reference BLAS.
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <fstream>
+#include <iostream>
+#include <string>
+
+namespace {
+
+/// Every shared object mapped into this process whose path contains `needle`.
+std::vector<std::string> mappedLibraries(const std::string& needle)
+{
+    std::vector<std::string> found;
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos)
+            continue;
+        const std::string path = line.substr(slash);
+        if (path.find(needle) != std::string::npos &&
+            std::find(found.begin(), found.end(), path) == found.end())
+            found.push_back(path);
+    }
+    return found;
+}
+
+TEST(Environment, BlasIsOpenBlas)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    GTEST_SKIP() << "a PyTorch 2.x LibTorch brings its own BLAS (MKL); this check is for Debian's LibTorch";
+#else
+    // A matmul large enough to go to BLAS sgemm.
+    auto a = torch::randn({256, 256});
+    auto b = torch::mm(a, a);
+    ASSERT_TRUE(b.isfinite().all().item<bool>());
+    std::cout << at::show_config() << "\nintra-op threads: " << at::get_num_threads() << "\n";
+    const auto blas = mappedLibraries("blas");
+    for (const auto& l : blas)
+        std::cout << "mapped BLAS: " << l << "\n";
+    ASSERT_FALSE(blas.empty()) << "no BLAS library is mapped";
+    bool openblas = false, reference = false;
+    for (const auto& l : blas) {
+        openblas = openblas || l.find("openblas") != std::string::npos;
+        reference = reference || l.find("/blas/libblas") != std::string::npos;
+    }
+    EXPECT_TRUE(openblas) << "LibTorch is not running on OpenBLAS: install libopenblas0-pthread";
+    EXPECT_FALSE(reference) << "the reference BLAS is mapped";
+#endif
+}
+
+} // namespace
