@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
+#include <set>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -180,13 +181,24 @@ private:
         const uint64_t dataLen = size - m_dataStart;
 
         nlohmann::json header;
+        // nlohmann keeps the last of two equal keys silently; a duplicated tensor name is a malformed header.
+        std::set<std::string> names;
+        std::string duplicate;
+        auto noteKey = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+            if (depth == 1 && event == nlohmann::json::parse_event_t::key && duplicate.empty() &&
+                !names.insert(parsed.get<std::string>()).second)
+                duplicate = parsed.get<std::string>();
+            return true;
+        };
         try {
-            header = nlohmann::json::parse(m_map->data() + 8, m_map->data() + 8 + headerLen);
+            header = nlohmann::json::parse(m_map->data() + 8, m_map->data() + 8 + headerLen, noteKey);
         } catch (const nlohmann::json::exception& e) {
             fail(std::string("header is not valid JSON (") + e.what() + ")");
         }
         if (!header.is_object())
             fail("header is not a JSON object");
+        if (!duplicate.empty())
+            fail("header names '" + duplicate + "' twice (duplicate key)");
 
         std::vector<std::pair<uint64_t, uint64_t>> ranges;
         for (auto it = header.begin(); it != header.end(); ++it) {
