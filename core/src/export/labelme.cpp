@@ -1,0 +1,56 @@
+// labelme JSON export: one simplified polygon per region, traced by the engine itself (no OpenCV needed).
+#include "export/contours.h"
+#include "invseg/error.h"
+#include "invseg/exports.h"
+
+namespace invseg {
+
+nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>& classNames,
+                         const std::string& imagePath, int imageWidth, int imageHeight, double epsilon)
+{
+    if (labels.empty() || labels.labels.size() != size_t(labels.width) * size_t(labels.height))
+        throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": empty or inconsistent label map");
+    if (imageWidth <= 0 || imageHeight <= 0)
+        throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": image size " +
+                                                 std::to_string(imageWidth) + "x" + std::to_string(imageHeight));
+    if (!(epsilon >= 0))
+        throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": negative simplification tolerance");
+
+    const contours::Components comps = contours::connectedComponents(labels);
+    // Pixel centres map to pixel centres when the map and the image differ in size: c' = (c + 0.5)·s − 0.5.
+    const double sx = double(imageWidth) / labels.width, sy = double(imageHeight) / labels.height;
+    nlohmann::json shapes = nlohmann::json::array();
+    for (size_t id = 0; id < comps.regions.size(); ++id) {
+        const uint8_t label = comps.regions[id].label;
+        if (label >= classNames.size())
+            throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": label " +
+                                                     std::to_string(label) + " has no class name (" +
+                                                     std::to_string(classNames.size()) + " names)");
+        const std::vector<contours::Point> boundary = contours::traceOuterBoundary(comps, int(id));
+        std::vector<std::array<double, 2>> points;
+        points.reserve(boundary.size());
+        for (const auto& p : boundary)
+            points.push_back({(p.x + 0.5) * sx - 0.5, (p.y + 0.5) * sy - 0.5});
+        points = contours::simplifyClosed(points, epsilon);
+        if (points.size() < 3)
+            continue;
+        nlohmann::json pts = nlohmann::json::array();
+        for (const auto& p : points)
+            pts.push_back({p[0], p[1]});
+        shapes.push_back({{"label", classNames[label]},
+                          {"points", std::move(pts)},
+                          {"group_id", nullptr},
+                          {"description", ""},
+                          {"shape_type", "polygon"},
+                          {"flags", nlohmann::json::object()}});
+    }
+    return {{"version", kLabelmeVersion},
+            {"flags", nlohmann::json::object()},
+            {"shapes", std::move(shapes)},
+            {"imagePath", imagePath},
+            {"imageData", nullptr},
+            {"imageHeight", imageHeight},
+            {"imageWidth", imageWidth}};
+}
+
+} // namespace invseg
