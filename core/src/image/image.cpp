@@ -39,7 +39,10 @@ std::vector<uint8_t> readFileBounded(const std::string& path, int64_t maxPixels)
     }
     if (S_ISDIR(st.st_mode))
         throw Error(ErrorKind::Io, path + ": is a folder, not an image file");
-    const uint64_t cap = uint64_t(std::max<int64_t>(maxPixels, 0)) * 9 + (uint64_t(16) << 20);
+    // Saturate: a caller may pass INT64_MAX to mean "no limit", and 9 times that wraps around.
+    const uint64_t pixels = uint64_t(std::max<int64_t>(maxPixels, 0));
+    const uint64_t cap = pixels > (UINT64_MAX - (uint64_t(16) << 20)) / 9 ? UINT64_MAX
+                                                                           : pixels * 9 + (uint64_t(16) << 20);
     if (uint64_t(st.st_size) > cap)
         throw Error(ErrorKind::Unsupported, path + ": file is " + std::to_string(st.st_size) +
                                                 " bytes, more than any image within the limit of " +
@@ -346,11 +349,18 @@ LabelMap loadLabelMap(const std::string& path, int64_t maxPixels)
         return out;
     }
     default: {
-        // RGB(A): accepted only as exact VOC colours. 16-bit colour is brought to 8 bits first (v / 257 is exact
-        // for the values an 8-bit colour becomes).
+        // RGB(A): accepted only as exact VOC colours. 16-bit colour is brought to 8 bits first; only multiples of
+        // 257 (what an 8-bit colour becomes) can be exact, anything else would silently round onto some colour.
         std::vector<uint8_t> rgb8(size_t(w) * size_t(h) * size_t(d.channels));
-        for (size_t i = 0; i < rgb8.size(); ++i)
+        for (size_t i = 0; i < rgb8.size(); ++i) {
+            if (d.header.bitDepth == 16 && d.samples16[i] % 257 != 0) {
+                const size_t px = i / size_t(d.channels);
+                formatError(path, "16-bit colour label map with sample " + std::to_string(d.samples16[i]) + " at (" +
+                                      std::to_string(px % size_t(w)) + "," + std::to_string(px / size_t(w)) +
+                                      ") that is no 8-bit VOC colour; save label maps as indexed or grayscale PNG");
+            }
             rgb8[i] = d.header.bitDepth == 16 ? uint8_t(d.samples16[i] / 257) : d.samples8[i];
+        }
         return labelsFromVocColours(rgb8.data(), w, h, d.channels, path);
     }
     }
