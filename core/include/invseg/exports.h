@@ -57,7 +57,7 @@ Image heatmapImage(const float* values, int width, int height, Colormap colormap
 
 /// A labelme annotation (labelme 5.x schema) of a label map: {version, flags {}, shapes, imagePath, imageData null,
 /// imageHeight, imageWidth}; each shape {label, points [[x, y], ...], group_id null, description "", shape_type
-/// "polygon", flags {}}.
+/// "polygon", flags {}, mask null} (labelme 5.5 writes "mask" on every shape; older 5.x readers ignore it).
 /// One polygon per 8-connected region of each class, traced along the region's outer boundary pixels (pixel
 /// centres, the convention of labelme's own rasteriser and of OpenCV's findContours), then simplified with
 /// Douglas-Peucker at tolerance `epsilon` pixels of the image (0 keeps every corner but drops collinear points).

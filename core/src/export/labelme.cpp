@@ -42,7 +42,9 @@ nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>&
                           {"group_id", nullptr},
                           {"description", ""},
                           {"shape_type", "polygon"},
-                          {"flags", nlohmann::json::object()}});
+                          {"flags", nlohmann::json::object()},
+                          // labelme 5.4+ writes "mask" on every shape (null except for mask shapes).
+                          {"mask", nullptr}});
     }
     return {{"version", kLabelmeVersion},
             {"flags", nlohmann::json::object()},
