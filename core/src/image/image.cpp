@@ -254,6 +254,10 @@ LabelMap labelsFromVocColours(const uint8_t* samples, int width, int height, int
 ImageInfo probeImage(const std::string& path)
 {
     // Headers are small, but a JPEG's frame header can follow large EXIF/ICC segments: read up to 4 MiB.
+    // A folder opens fine with fopen on Linux and then reads as empty: name it for what it is.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(ErrorKind::Io, path + ": is a folder, not an image file");
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) {
         const int err = errno;

@@ -198,6 +198,8 @@ TEST(LoadImage, MissingFileAndFolderAreIoErrors)
     expectError([&] { invseg::loadLabelMap(missing); }, ErrorKind::Io, {missing});
     expectError([&] { invseg::probeImage(missing); }, ErrorKind::Io, {missing});
     expectError([&] { invseg::loadImage(dir.path()); }, ErrorKind::Io, {dir.path(), "folder"});
+    expectError([&] { invseg::loadLabelMap(dir.path()); }, ErrorKind::Io, {dir.path(), "folder"});
+    expectError([&] { invseg::probeImage(dir.path()); }, ErrorKind::Io, {dir.path(), "folder"});
 }
 
 TEST(LoadImage, EmptyTextAndTruncatedFilesAreFormatErrors)
