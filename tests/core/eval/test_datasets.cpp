@@ -67,6 +67,14 @@ TEST(DatasetSpec, ParsesEveryKind)
     EXPECT_STREQ(invseg::datasetKindName(DatasetKind::CocoObject), "cocoobj");
 }
 
+TEST(DatasetSpec, ToySeedsComeFromTheToyWorldsParser)
+{
+    EXPECT_EQ(invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=5-8")), (std::vector<uint64_t>{5, 6, 7, 8}));
+    EXPECT_EQ(invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=3,1")), (std::vector<uint64_t>{3, 1}));
+    expectError([] { invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=9-2")); }, ErrorKind::InvalidInput,
+                {"9-2"});
+}
+
 TEST(DatasetSpec, BadSpecsNameTheProblem)
 {
     expectError([] { invseg::parseDatasetSpec("/data/voc"); }, ErrorKind::InvalidInput, {"'/data/voc'", "voc:DIR"});
