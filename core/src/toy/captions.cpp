@@ -290,22 +290,50 @@ std::string CaptionWriter::write()
     std::vector<std::string> clauses;
     std::vector<std::string> plainThings; // for the stuff-first sentence shape
     for (const Group& g : groups) {
-        std::vector<std::string> described;
-        for (size_t k : g.members)
-            described.push_back(describe(m_layout.things[k], crowd));
-        plainThings.insert(plainThings.end(), described.begin(), described.end());
-        std::string clause;
-        if (g.members.size() == 2 && m_rng.chance(55)) {
-            clause = relate(g.members[0], g.members[1], described[0], described[1]);
-        } else {
-            // With several things, a qualifier follows its thing (never the last, where it would read as
-            // qualifying the support phrase that follows).
-            std::vector<std::string> items = described;
-            if (items.size() > 1)
-                for (size_t i = 0; i + 1 < items.size(); ++i)
-                    items[i] += qualifier(g.distance[i]);
-            clause = joinList(items);
+        // Things of one class and colour may be counted together: "two red balls".
+        struct Item {
+            std::string text;
+            int distance;
+            size_t thing; // the thing, for a relation between single things
+            bool counted;
+        };
+        std::vector<Item> items;
+        std::vector<bool> used(g.members.size(), false);
+        for (size_t i = 0; i < g.members.size(); ++i) {
+            if (used[i])
+                continue;
+            const Thing& ti = m_layout.things[g.members[i]].thing;
+            std::vector<size_t> same{i};
+            for (size_t j = i + 1; j < g.members.size(); ++j) {
+                const Thing& tj = m_layout.things[g.members[j]].thing;
+                if (!used[j] && tj.classId == ti.classId && tj.colour == ti.colour)
+                    same.push_back(j);
+            }
+            if (same.size() >= 2 && m_rng.chance(70)) {
+                static const char* const kCounts[] = {"", "", "two", "three", "four", "five", "six"};
+                for (size_t j : same)
+                    used[j] = true;
+                items.push_back({std::string(kCounts[same.size()]) + " " + colourNames()[static_cast<size_t>(ti.colour)] +
+                                     " " + classTerms(ti.classId)[1],
+                                 0, g.members[i], true});
+            } else {
+                used[i] = true;
+                items.push_back({describe(m_layout.things[g.members[i]], crowd), g.distance[i], g.members[i], false});
+            }
         }
+        std::string clause;
+        if (items.size() == 2 && !items[0].counted && !items[1].counted && m_rng.chance(55)) {
+            clause = relate(items[0].thing, items[1].thing, items[0].text, items[1].text);
+        } else {
+            // With several items, a qualifier follows its item (never the last, where it would read as
+            // qualifying the support phrase that follows).
+            std::vector<std::string> texts;
+            for (size_t i = 0; i < items.size(); ++i)
+                texts.push_back(items[i].text + (items.size() > 1 && i + 1 < items.size() ? qualifier(items[i].distance) : ""));
+            clause = joinList(texts);
+        }
+        for (const Item& item : items)
+            plainThings.push_back(item.text);
         if (g.support != 0) {
             // Class-specific wording ("sailing", "parked") only when every member is of that class.
             int groupClass = m_layout.things[g.members[0]].thing.classId;
@@ -319,8 +347,8 @@ std::string CaptionWriter::write()
             else
                 groundsNamed.push_back(g.support);
         }
-        if (g.members.size() == 1)
-            clause += qualifier(g.distance[0]);
+        if (items.size() == 1)
+            clause += qualifier(items[0].distance);
         clauses.push_back(clause);
     }
 

@@ -1,4 +1,4 @@
-// Integer sine table and colour arithmetic for the toy world.
+// Integer sine table and square root for the toy world.
 #include "toy/fixed_math.h"
 
 namespace invseg::toy {
@@ -39,21 +39,6 @@ int32_t intSin(int64_t angle)
     return -quarter(4 * q - a);
 }
 
-Rgb mix(Rgb a, Rgb b, int t)
-{
-    return {a.r + (b.r - a.r) * t / 256, a.g + (b.g - a.g) * t / 256, a.b + (b.b - a.b) * t / 256};
-}
-
-Rgb scale(Rgb c, int f)
-{
-    return {clampChannel(c.r * f / 256), clampChannel(c.g * f / 256), clampChannel(c.b * f / 256)};
-}
-
-Rgb offset(Rgb c, int d)
-{
-    return {c.r + d, c.g + d, c.b + d};
-}
-
 int64_t isqrt(int64_t x)
 {
     if (x <= 0)
@@ -74,18 +59,6 @@ int64_t isqrt(int64_t x)
         bit >>= 2;
     }
     return static_cast<int64_t>(result);
-}
-
-int smooth256(int t)
-{
-    t = t < 0 ? 0 : (t > 256 ? 256 : t);
-    return t * t * (3 * 256 - 2 * t) / (256 * 256);
-}
-
-int colourDistance2(Rgb a, Rgb b)
-{
-    const int dr = a.r - b.r, dg = a.g - b.g, db = a.b - b.b;
-    return dr * dr + dg * dg + db * db;
 }
 
 } // namespace invseg::toy

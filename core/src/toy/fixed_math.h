@@ -43,19 +43,35 @@ struct Rgb {
     int r = 0, g = 0, b = 0;
 };
 
-/// a + (b - a) * t / 256, for t in 0..256.
-Rgb mix(Rgb a, Rgb b, int t);
-/// Every channel times f / 256.
-Rgb scale(Rgb c, int f);
-/// Every channel plus d.
-Rgb offset(Rgb c, int d);
-/// Squared distance between colours.
-int colourDistance2(Rgb a, Rgb b);
-
 /// A channel clamped to 0..255.
 inline int clampChannel(int v)
 {
     return v < 0 ? 0 : (v > 255 ? 255 : v);
+}
+
+/// a + (b - a) * t / 256, for t in 0..256. (Inline: the painters call these per pixel.)
+inline Rgb mix(Rgb a, Rgb b, int t)
+{
+    return {a.r + (b.r - a.r) * t / 256, a.g + (b.g - a.g) * t / 256, a.b + (b.b - a.b) * t / 256};
+}
+
+/// Every channel times f / 256, clamped.
+inline Rgb scale(Rgb c, int f)
+{
+    return {clampChannel(c.r * f / 256), clampChannel(c.g * f / 256), clampChannel(c.b * f / 256)};
+}
+
+/// Every channel plus d.
+inline Rgb offset(Rgb c, int d)
+{
+    return {c.r + d, c.g + d, c.b + d};
+}
+
+/// Squared distance between colours.
+inline int colourDistance2(Rgb a, Rgb b)
+{
+    const int dr = a.r - b.r, dg = a.g - b.g, db = a.b - b.b;
+    return dr * dr + dg * dg + db * db;
 }
 
 /// v clamped to [lo, hi].
@@ -68,6 +84,10 @@ inline int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
 int64_t isqrt(int64_t x);
 
 /// The smoothstep curve 3t^2 - 2t^3 on t in 0..256, returning 0..256.
-int smooth256(int t);
+inline int smooth256(int t)
+{
+    t = t < 0 ? 0 : (t > 256 ? 256 : t);
+    return t * t * (3 * 256 - 2 * t) / (256 * 256);
+}
 
 } // namespace invseg::toy

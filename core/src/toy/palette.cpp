@@ -29,7 +29,7 @@ Rgb stuffReferenceColour(int classId, int style)
     case ClassId::Sky:
         switch (static_cast<SkyStyle>(style)) {
         case SkyStyle::Sunset: return {230, 150, 110};
-        case SkyStyle::Overcast: return {175, 178, 185};
+        case SkyStyle::Overcast: return {198, 200, 206}; // its light lower half, so no white star fades into it
         default: return {125, 175, 235};
         }
     case ClassId::Wall:

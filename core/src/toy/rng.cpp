@@ -12,14 +12,6 @@ uint64_t rotl(uint64_t x, int k)
 
 } // namespace
 
-uint64_t mix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 uint64_t hashInts(uint64_t seed, int64_t a, int64_t b, int64_t c)
 {
     uint64_t h = mix64(seed ^ static_cast<uint64_t>(a));

@@ -5,8 +5,14 @@
 
 namespace invseg::toy {
 
-/// splitmix64's finaliser: a bijective 64-bit mix.
-uint64_t mix64(uint64_t x);
+/// splitmix64's finaliser: a bijective 64-bit mix. Inline: the noise calls it several times per pixel.
+inline uint64_t mix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
 
 /// A hash of a few integers, for noise and per-cell texture decisions that must not depend on draw order.
 uint64_t hashInts(uint64_t seed, int64_t a, int64_t b = 0, int64_t c = 0);

@@ -18,6 +18,7 @@ const std::vector<std::string>& classNames()
 
 const std::vector<std::string>& classTerms(int classId)
 {
+    // For things the second term is the plural: captions count things with it ("two red balls").
     static const std::vector<std::vector<std::string>> kTerms = {
         {"background"},
         {"sky", "skies"},
