@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 using namespace invseg::toy;
@@ -368,6 +369,47 @@ TEST(ToyWorld, CaptionsVaryAndCarryAttributes)
     EXPECT_GE(background, 10);
     EXPECT_GE(withColour, 250);
     EXPECT_GE(relations, 20);
+}
+
+TEST(ToyWorld, CaptionsAreCleanText)
+{
+    for (uint64_t seed = 0; seed < 300; ++seed) {
+        const std::string c = generateScene(seed, 64).caption;
+        ASSERT_FALSE(c.empty());
+        EXPECT_NE(c.front(), ' ') << c;
+        EXPECT_NE(c.back(), ' ') << c;
+        EXPECT_EQ(c.find("  "), std::string::npos) << c;
+        EXPECT_EQ(c.find(" ,"), std::string::npos) << c;
+        EXPECT_EQ(c.find(",,"), std::string::npos) << c;
+        EXPECT_EQ(c.find(" a a"), std::string::npos) << c;
+        EXPECT_EQ(c.find(" a o"), std::string::npos) << c; // "an orange", never "a orange"
+        for (char ch : c)
+            EXPECT_TRUE((ch >= 'a' && ch <= 'z') || ch == ' ' || ch == ',' || ch == '-') << "'" << ch << "' in " << c;
+    }
+}
+
+TEST(ToyWorld, NoThingIsLostAtSize64)
+{
+    // The header promises that only below about 64 pixels can a thing cover no pixel centre.
+    for (uint64_t seed = 0; seed < 200; ++seed)
+        for (const Thing& t : generateScene(seed, 64).things)
+            EXPECT_GT(t.pixels, 0) << "seed " << seed << ": " << classNames()[static_cast<size_t>(t.classId)];
+}
+
+TEST(ToyWorld, ThreadsGetTheSameScenes)
+{
+    std::vector<uint64_t> serial(16), parallel(16);
+    for (uint64_t seed = 0; seed < 16; ++seed)
+        serial[seed] = fnv1a(generateScene(seed, 64).rgb);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([t, &parallel] {
+            for (uint64_t seed = static_cast<uint64_t>(t); seed < 16; seed += 4)
+                parallel[seed] = fnv1a(generateScene(seed, 64).rgb);
+        });
+    for (std::thread& t : threads)
+        t.join();
+    EXPECT_EQ(serial, parallel);
 }
 
 TEST(ToyWorld, OptionsOutOfRangeThrow)
