@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -148,8 +149,10 @@ struct Dataset {
 
 /// Which split to read and how much of it.
 struct DatasetOptions {
-    std::string split = "val"; ///< split file name without .txt (VOC, Context) or folder suffix "val2017"→"val"
-    size_t limit = 0;          ///< at most this many items (first ones in order); 0 = all
+    /// VOC, Context: the split file's name without ".txt" ("val" → val.txt). COCO-Object: the folder's name without
+    /// the year ("val" → val2017; a name that already ends in 2017 is used as is). No '/' or '\' allowed.
+    std::string split = "val";
+    size_t limit = 0; ///< at most this many items (the first ones in order); 0 = all
 };
 
 /// Reads a dataset's index and checks that every listed image and ground-truth file exists (Error(Io) naming the
