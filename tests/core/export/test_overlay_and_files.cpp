@@ -9,6 +9,9 @@
 
 #include <cmath>
 #include <limits>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using invseg::ErrorKind;
 using invseg::Image;
@@ -147,4 +150,52 @@ TEST(JsonAtomic, UnwritableFolderIsAnIoErrorAndLeavesNothing)
     std::sort(entries.begin(), entries.end());
     EXPECT_EQ(entries, (std::vector<std::string>{"plain", "taken.json"}));
     EXPECT_TRUE(std::filesystem::is_empty(taken));
+}
+
+TEST(JsonAtomic, ReadOnlyFolderEvenWhenTestsRunAsRoot)
+{
+    // Root ignores permission bits, so as root the write is tried in a child that drops to user "nobody" (65534);
+    // the folder belongs to root with mode 0755, which nobody cannot write into.
+    TempDir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    const std::string json = dir.file("out.json");
+    const std::string png = dir.file("out.png");
+    auto attempt = [&]() -> int {
+        // 0: both writes failed with Error(Io) naming their paths; anything else identifies what went wrong.
+        try {
+            invseg::writeJsonAtomic(json, nlohmann::json::object());
+            return 1;
+        } catch (const invseg::Error& e) {
+            if (e.kind() != ErrorKind::Io || std::string(e.what()).find(json) == std::string::npos)
+                return 2;
+        }
+        try {
+            invseg::saveRgbPng(png, Image{1, 1, {1, 2, 3}});
+            return 3;
+        } catch (const invseg::Error& e) {
+            if (e.kind() != ErrorKind::Io || std::string(e.what()).find(png) == std::string::npos)
+                return 4;
+        }
+        return 0;
+    };
+    if (::geteuid() != 0) {
+        ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+        EXPECT_EQ(attempt(), 0);
+        ::chmod(dir.path().c_str(), 0755);
+    } else {
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(10);
+            ::_exit(attempt());
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFEXITED(status));
+        if (WEXITSTATUS(status) == 10)
+            GTEST_SKIP() << "cannot drop privileges here";
+        EXPECT_EQ(WEXITSTATUS(status), 0) << "1/3: a write succeeded; 2/4: wrong error kind or message";
+    }
+    EXPECT_TRUE(dir.entries().empty());
 }
