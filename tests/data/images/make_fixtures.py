@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes the small image fixtures of tests/core/export (each well under 20 KB).
+"""Makes the small image fixtures of tests/core/image and tests/core/export (each well under 20 KB).
 
 Run from this folder with Debian's Python and python3-pil (Pillow 9.4):  /usr/bin/python3 make_fixtures.py
 Every image is computed from a formula, so the tests can recompute the expected pixels. What the tests expect:
