@@ -6,9 +6,8 @@
 namespace invseg::toy {
 
 /// Normalised scene coordinates: 0..kUnit spans the image side, so a layout is independent of the size.
+/// Pixel x of an n-pixel side has its centre at (2x + 1) * kUnit / (2n), exact for powers of two up to 4096.
 constexpr int64_t kUnit = 65536;
-/// Pixel coordinates are kept in "fine" units of 1/kFine pixel; a pixel centre is x * kFine + kFine / 2.
-constexpr int64_t kFine = 65536;
 
 /// kUnit * num / den, for writing fractions of the image side as integers.
 constexpr int64_t frac(int64_t num, int64_t den)
