@@ -20,6 +20,8 @@ constexpr int kWater = static_cast<int>(ClassId::Water);
 constexpr int kRoad = static_cast<int>(ClassId::Road);
 constexpr int kStar = static_cast<int>(ClassId::Star);
 
+/// One of the options. Never call two drawing functions in one expression (a + b, f(g(), h())): the
+/// evaluation order is unspecified and would make captions differ between compilers.
 std::string pick(Rng& rng, std::initializer_list<const char*> options)
 {
     const int64_t i = rng.range(0, static_cast<int64_t>(options.size()) - 1);
@@ -141,7 +143,10 @@ std::string CaptionWriter::supportPhrase(int thingClass, int support)
     if (support == m_layout.stuff.topClass) { // only stars go there
         if (support == kSky)
             return "in the " + topAdjective() + " sky";
-        return pick(m_rng, {"on the ", "hanging on the "}) + topAdjective() + " wall";
+        // One draw per statement: the order in which operands of + are evaluated is unspecified, and
+        // compilers differ, which would change the caption.
+        const std::string verb = pick(m_rng, {"on the ", "hanging on the "});
+        return verb + topAdjective() + " wall";
     }
     switch (static_cast<ClassId>(support)) {
     case ClassId::Grass: return pick(m_rng, {"on the grass", "on a grassy field", "on a green lawn", "in a meadow"});

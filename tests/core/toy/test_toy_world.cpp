@@ -21,11 +21,12 @@ using invseg::ErrorKind;
 
 namespace {
 
-uint64_t fnv1a(const std::vector<uint8_t>& bytes)
+template <typename Bytes>
+uint64_t fnv1a(const Bytes& bytes)
 {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (uint8_t b : bytes) {
-        h ^= b;
+    for (auto b : bytes) {
+        h ^= static_cast<uint8_t>(b);
         h *= 0x100000001b3ull;
     }
     return h;
@@ -182,6 +183,14 @@ TEST(ToyWorld, PinnedHashesAtSize64)
         EXPECT_EQ(fnv1a(s.rgb), p.rgb) << "seed " << p.seed << " rgb: 0x" << std::hex << fnv1a(s.rgb);
         EXPECT_EQ(fnv1a(s.labels), p.labels) << "seed " << p.seed << " labels: 0x" << std::hex << fnv1a(s.labels);
     }
+    // The captions of 100 seeds: catches wording that depends on the compiler (operand evaluation order).
+    std::string captions;
+    for (uint64_t seed = 0; seed < 100; ++seed)
+        captions += generateScene(seed, 64).caption + "\n";
+    const uint64_t captionHash = fnv1a(captions);
+    EXPECT_EQ(captionHash, 0xda17248a101c46c4ull) << "captions: 0x" << std::hex << captionHash;
+    EXPECT_EQ(generateScene(0, 64).caption,
+              "a toy scene with a large yellow house, a tiny red tree and a tiny purple car on the grass under a clear sky");
 }
 
 TEST(ToyWorld, LabelsAreRealClassesAndMatchPresentClasses)
