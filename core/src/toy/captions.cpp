@@ -67,7 +67,10 @@ private:
     }
     GroundRole role(int ground) const;
     std::string topAdjective();
-    std::string topNounPhrase() { return withArticle(topAdjective() + (m_layout.stuff.topClass == kSky ? " sky" : " wall")); }
+    std::string topNounPhrase()
+    {
+        return withArticle(topAdjective() + (m_layout.stuff.topClass == kSky ? " sky" : " wall"));
+    }
     std::string topClause();
     std::string groundNounPhrase(int ground);
     std::string supportPhrase(int thingClass, int support);
@@ -128,11 +131,14 @@ std::string CaptionWriter::groundNounPhrase(int ground)
     switch (static_cast<ClassId>(ground)) {
     case ClassId::Grass: return pick(m_rng, {"green grass", "a grassy field", "a lawn", "a meadow"});
     case ClassId::Sand:
-        return path ? pick(m_rng, {"a sandy path", "a sand track"}) : pick(m_rng, {"sand", "a sandy beach", "the beach"});
+        return path ? pick(m_rng, {"a sandy path", "a sand track"})
+                    : pick(m_rng, {"sand", "a sandy beach", "the beach"});
     case ClassId::Water:
-        return path ? pick(m_rng, {"a river", "a winding river"}) : pick(m_rng, {"water", "the sea", "a lake", "calm water"});
+        return path ? pick(m_rng, {"a river", "a winding river"})
+                    : pick(m_rng, {"water", "the sea", "a lake", "calm water"});
     case ClassId::Road:
-        return path ? pick(m_rng, {"a road", "a long road", "a country road"}) : pick(m_rng, {"a road", "a street", "an empty road"});
+        return path ? pick(m_rng, {"a road", "a long road", "a country road"})
+                    : pick(m_rng, {"a road", "a street", "an empty road"});
     default: return "the ground";
     }
 }
@@ -151,11 +157,13 @@ std::string CaptionWriter::supportPhrase(int thingClass, int support)
     switch (static_cast<ClassId>(support)) {
     case ClassId::Grass: return pick(m_rng, {"on the grass", "on a grassy field", "on a green lawn", "in a meadow"});
     case ClassId::Sand:
-        return path ? pick(m_rng, {"on a sandy path", "on the sand track"}) : pick(m_rng, {"on the sand", "on the beach", "on a sandy beach"});
+        return path ? pick(m_rng, {"on a sandy path", "on the sand track"})
+                    : pick(m_rng, {"on the sand", "on the beach", "on a sandy beach"});
     case ClassId::Water:
         if (thingClass == static_cast<int>(ClassId::Boat))
             return path ? pick(m_rng, {"on the river", "sailing down a river"})
-                        : pick(m_rng, {"on the water", "floating on the water", "sailing on the sea", "on a lake", "on the sea"});
+                        : pick(m_rng, {"on the water", "floating on the water", "sailing on the sea", "on a lake",
+                                       "on the sea"});
         if (thingClass < 0) // a mix of boats and floating things
             return path ? std::string("on the river") : pick(m_rng, {"on the water", "on the sea", "on a lake"});
         return path ? pick(m_rng, {"floating in the river", "in the river"})
@@ -218,7 +226,9 @@ std::string CaptionWriter::describe(const PlacedThing& t, int crowd)
         words.push_back(colourNames()[static_cast<size_t>(t.thing.colour)]);
     switch (static_cast<ClassId>(t.thing.classId)) {
     case ClassId::Ball: words.push_back("ball"); break;
-    case ClassId::Box: words.push_back(t.variant % 2 == 0 ? pick(m_rng, {"box", "crate"}) : pick(m_rng, {"box", "gift box"})); break;
+    case ClassId::Box:
+        words.push_back(t.variant % 2 == 0 ? pick(m_rng, {"box", "crate"}) : pick(m_rng, {"box", "gift box"}));
+        break;
     case ClassId::Tree: words.push_back("tree"); break;
     case ClassId::House: words.push_back(pick(m_rng, {"house", "house", "cottage"})); break;
     case ClassId::Car: words.push_back("car"); break;
@@ -318,8 +328,8 @@ std::string CaptionWriter::write()
                 static const char* const kCounts[] = {"", "", "two", "three", "four", "five", "six"};
                 for (size_t j : same)
                     used[j] = true;
-                items.push_back({std::string(kCounts[same.size()]) + " " + colourNames()[static_cast<size_t>(ti.colour)] +
-                                     " " + classTerms(ti.classId)[1],
+                items.push_back({std::string(kCounts[same.size()]) + " " +
+                                     colourNames()[static_cast<size_t>(ti.colour)] + " " + classTerms(ti.classId)[1],
                                  0, g.members[i], true});
             } else {
                 used[i] = true;
@@ -334,7 +344,8 @@ std::string CaptionWriter::write()
             // qualifying the support phrase that follows).
             std::vector<std::string> texts;
             for (size_t i = 0; i < items.size(); ++i)
-                texts.push_back(items[i].text + (items.size() > 1 && i + 1 < items.size() ? qualifier(items[i].distance) : ""));
+                texts.push_back(items[i].text +
+                                (items.size() > 1 && i + 1 < items.size() ? qualifier(items[i].distance) : ""));
             clause = joinList(texts);
         }
         for (const Item& item : items)
@@ -365,7 +376,10 @@ std::string CaptionWriter::write()
     const bool topPresent = present(stuff.topClass);
     const bool anyGroundThing = !groundsNamed.empty();
 
-    const std::string prefix = m_rng.chance(55) ? std::string() : pick(m_rng, {"a picture of ", "a photo of ", "an image of ", "a drawing of ", "a toy scene with ", "a rendering of "});
+    const std::string prefix = m_rng.chance(55)
+                                   ? std::string()
+                                   : pick(m_rng, {"a picture of ", "a photo of ", "an image of ", "a drawing of ",
+                                                  "a toy scene with ", "a rendering of "});
 
     // The stuff-first shape: "a cloudy sky above a grassy field and the sea, with a red ball and a boat".
     const int shape = static_cast<int>(m_rng.range(0, 99));

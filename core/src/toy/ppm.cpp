@@ -27,7 +27,8 @@ void writePpm(const std::string& path, const Scene& scene, PpmView view)
     const size_t pixels = static_cast<size_t>(scene.width) * static_cast<size_t>(scene.height);
     if (scene.width <= 0 || scene.height <= 0 || scene.rgb.size() != 3 * pixels || scene.labels.size() != pixels)
         throw Error(ErrorKind::InvalidInput, "cannot write '" + path + "': the scene is empty or inconsistent (" +
-                                                 std::to_string(scene.width) + "x" + std::to_string(scene.height) + ")");
+                                                 std::to_string(scene.width) + "x" + std::to_string(scene.height) +
+                                                 ")");
     std::string data = "P6\n" + std::to_string(scene.width) + " " + std::to_string(scene.height) + "\n255\n";
     const size_t header = data.size();
     data.resize(header + 3 * pixels);

@@ -26,7 +26,7 @@ struct StuffLayout {
     int topClass = static_cast<int>(ClassId::Sky);
     int topStyle = 0; ///< a SkyStyle or WallStyle
     GroundMode mode = GroundMode::Single;
-    int farClass = static_cast<int>(ClassId::Grass); ///< right below the horizon; the only ground in Single mode
+    int farClass = static_cast<int>(ClassId::Grass);  ///< right below the horizon; the only ground in Single mode
     int nearClass = static_cast<int>(ClassId::Grass); ///< Band: below the split; Path: the path; Single: farClass
     Curve horizon;
     Curve split;
@@ -47,15 +47,15 @@ struct StuffLayout {
 };
 
 struct PlacedThing {
-    Thing thing;          ///< class, colour, size, texture, support; pixels and box are filled by the painter
-    int64_t footU = 0;    ///< centre of its base
-    int64_t footV = 0;    ///< its lowest point (where it touches its support; a star's lowest tip)
-    int64_t height = 0;   ///< of its shape
-    int64_t width = 0;    ///< of its shape
-    int64_t depth = 0;    ///< StuffLayout::depthAt of the foot; decides "in the background"
-    int variant = 0;      ///< shape variant (tree crown, roof colour, sail colour)
-    int64_t angle = 0;    ///< stars: rotation in 1/kUnit turns
-    uint64_t seed = 0;    ///< texture seed
+    Thing thing;        ///< class, colour, size, texture, support; pixels and box are filled by the painter
+    int64_t footU = 0;  ///< centre of its base
+    int64_t footV = 0;  ///< its lowest point (where it touches its support; a star's lowest tip)
+    int64_t height = 0; ///< of its shape
+    int64_t width = 0;  ///< of its shape
+    int64_t depth = 0;  ///< StuffLayout::depthAt of the foot; decides "in the background"
+    int variant = 0;    ///< shape variant (tree crown, roof colour, sail colour)
+    int64_t angle = 0;  ///< stars: rotation in 1/kUnit turns
+    uint64_t seed = 0;  ///< texture seed
 
     int64_t left() const { return footU - width / 2; }
     int64_t right() const { return left() + width; }

@@ -76,7 +76,8 @@ void paintScene(const SceneLayout& layout, int size, uint64_t seed, Scene& scene
         if (cls == static_cast<int>(ClassId::Star) || cls == static_cast<int>(ClassId::Boat))
             continue;
         const int64_t cu = t.footU + t.width / 10, cv = t.footV;
-        const int64_t rx = std::max<int64_t>(t.width * 55 / 100, 1), ry = std::max<int64_t>(t.height * 7 / 100, frac(4, 1000));
+        const int64_t rx = std::max<int64_t>(t.width * 55 / 100, 1),
+                      ry = std::max<int64_t>(t.height * 7 / 100, frac(4, 1000));
         int x0, x1, y0, y1;
         pixelSpan(cu - rx, cu + rx, size, x0, x1);
         pixelSpan(cv - ry, cv + ry, size, y0, y1);

@@ -42,8 +42,7 @@ constexpr GroundCombo kCombos[] = {
 constexpr int kNumCombos = sizeof(kCombos) / sizeof(kCombos[0]);
 
 /// Heights of the five sizes, in kUnit units, before the class factor and perspective.
-constexpr int64_t kSizeHeight[5] = {frac(90, 1000), frac(130, 1000), frac(180, 1000), frac(240, 1000),
-                                    frac(320, 1000)};
+constexpr int64_t kSizeHeight[5] = {frac(90, 1000), frac(130, 1000), frac(180, 1000), frac(240, 1000), frac(320, 1000)};
 constexpr int kSizeWeights[5] = {2, 3, 3, 3, 2};
 constexpr int kTextureWeights[4] = {4, 2, 2, 2};
 
@@ -185,13 +184,13 @@ bool tryPlaceThing(Rng& rng, const StuffLayout& stuff, const std::vector<PlacedT
     // Weights by class id, from Ball (7) to Boat (13).
     const int firstThing = static_cast<int>(ClassId::Ball);
     int weights[7] = {
-        3,                            // ball
-        3,                            // box
-        hasLand ? 3 : 0,              // tree
-        hasLand ? 3 : 0,              // house
+        3,                               // ball
+        3,                               // box
+        hasLand ? 3 : 0,                 // tree
+        hasLand ? 3 : 0,                 // house
         hasRoad ? 5 : (hasLand ? 2 : 0), // car
-        stars < 2 ? 2 : 0,            // star
-        hasWater ? 5 : 0,             // boat
+        stars < 2 ? 2 : 0,               // star
+        hasWater ? 5 : 0,                // boat
     };
     const int classId = firstThing + rng.weighted(weights, 7);
 

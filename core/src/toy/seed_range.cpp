@@ -116,8 +116,8 @@ std::vector<uint64_t> parseSeedRange(const std::string& spec)
         }
         const uint64_t count = iv.last - iv.first; // one less than the count, which cannot overflow
         if (count >= kMaxSeedCount || total + count + 1 > kMaxSeedCount)
-            fail(spec, "part '" + part + "' brings the count above the limit of " + std::to_string(kMaxSeedCount) +
-                           " seeds");
+            fail(spec,
+                 "part '" + part + "' brings the count above the limit of " + std::to_string(kMaxSeedCount) + " seeds");
         total += count + 1;
         intervals.push_back(iv);
         if (comma == std::string::npos)
@@ -138,8 +138,9 @@ std::vector<uint64_t> parseSeedRange(const std::string& spec)
         if (cur.first <= prev.last) {
             const Interval& later = order[k] > reach ? cur : prev;
             const Interval& earlier = order[k] > reach ? prev : cur;
-            const std::string where = later.part == earlier.part ? "twice as '" + later.part + "'"
-                                                                 : "in '" + earlier.part + "' and again in '" + later.part + "'";
+            const std::string where = later.part == earlier.part
+                                          ? "twice as '" + later.part + "'"
+                                          : "in '" + earlier.part + "' and again in '" + later.part + "'";
             fail(spec, "seed " + std::to_string(cur.first) + " is listed " + where);
         }
         if (cur.last > prev.last)

@@ -8,10 +8,10 @@ namespace invseg::toy {
 
 /// Where a stuff pixel lies, with the per-column boundaries already evaluated.
 struct StuffPoint {
-    int64_t u = 0, v = 0;     ///< pixel centre, kUnit units
-    int64_t horizon = 0;      ///< StuffLayout::horizonAt(u)
-    int64_t split = 0;        ///< StuffLayout::splitAt(u) in Band mode
-    int label = 0;            ///< the stuff class there
+    int64_t u = 0, v = 0; ///< pixel centre, kUnit units
+    int64_t horizon = 0;  ///< StuffLayout::horizonAt(u)
+    int64_t split = 0;    ///< StuffLayout::splitAt(u) in Band mode
+    int label = 0;        ///< the stuff class there
 };
 
 /// The colour of a stuff pixel (no per-pixel grain; the painter adds it).

@@ -148,7 +148,8 @@ bool ThingPainter::box(int64_t dx, int64_t dy, Rgb& c) const
     if (face < 0)
         return false;
     static constexpr int kFaceLight[3] = {232, 300, 160};
-    c = scale(textured(face == 0 ? fx : (face == 1 ? fx : s + fx), face == 1 ? s + fy : fy, s, false), kFaceLight[face]);
+    c = scale(textured(face == 0 ? fx : (face == 1 ? fx : s + fx), face == 1 ? s + fy : fy, s, false),
+              kFaceLight[face]);
     const int64_t edge = s * 8 / 100;
     if (crate) {
         const bool rim = face == 0 ? (fx < edge || fx > s - edge || fy < edge || fy > s - edge)
@@ -158,8 +159,9 @@ bool ThingPainter::box(int64_t dx, int64_t dy, Rgb& c) const
     } else {
         // A gift box: a ribbon crossing the front and the top.
         const int64_t band = s * 7 / 100;
-        const bool ribbon = face == 0 ? absv(fx - s / 2) < band : (face == 1 ? absv(fx - s / 2) < band || absv(fy - d / 2) < band / 2
-                                                                              : absv(fy - s / 2) < band);
+        const bool ribbon =
+            face == 0 ? absv(fx - s / 2) < band
+                      : (face == 1 ? absv(fx - s / 2) < band || absv(fy - d / 2) < band / 2 : absv(fy - s / 2) < band);
         if (ribbon)
             c = scale(m_contrast, kFaceLight[face]);
     }
@@ -182,7 +184,8 @@ bool ThingPainter::tree(int64_t dx, int64_t dy, Rgb& c) const
         if (dy >= h)
             crown = false;
     } else {
-        crown = inCircle(dx, dy, 0, h * 66 / 100, h * 30 / 100) || inCircle(dx, dy, -h * 18 / 100, h * 50 / 100, h * 19 / 100) ||
+        crown = inCircle(dx, dy, 0, h * 66 / 100, h * 30 / 100) ||
+                inCircle(dx, dy, -h * 18 / 100, h * 50 / 100, h * 19 / 100) ||
                 inCircle(dx, dy, h * 18 / 100, h * 50 / 100, h * 19 / 100);
     }
     if (crown) {
@@ -230,9 +233,10 @@ bool ThingPainter::house(int64_t dx, int64_t dy, Rgb& c) const
     }
     const int64_t wx = dx + h * 20 / 100, wy = dy - h * 37 / 100;
     if (absv(wx) < h * 11 / 100 && absv(wy) < h * 10 / 100) {
-        const bool frame = absv(wx) > h * 9 / 100 || absv(wy) > h * 8 / 100 || absv(wx) < h * 12 / 1000 ||
-                           absv(wy) < h * 12 / 1000;
-        c = frame ? Rgb{246, 246, 242} : mix({150, 196, 228}, {210, 232, 246}, static_cast<int>(clamp64(128 + wy * 600 / h, 0, 256)));
+        const bool frame =
+            absv(wx) > h * 9 / 100 || absv(wy) > h * 8 / 100 || absv(wx) < h * 12 / 1000 || absv(wy) < h * 12 / 1000;
+        c = frame ? Rgb{246, 246, 242}
+                  : mix({150, 196, 228}, {210, 232, 246}, static_cast<int>(clamp64(128 + wy * 600 / h, 0, 256)));
         return true;
     }
     const int light = static_cast<int>(245 - (bodyTop - dy) * 40 / bodyTop);
@@ -276,7 +280,8 @@ bool ThingPainter::car(int64_t dx, int64_t dy, Rgb& c) const
             return false;
         const bool glass = absv(x) < half - h * 7 / 100 && dy < h * 89 / 100 && absv(x) > h * 4 / 100;
         if (glass)
-            c = mix({120, 160, 196}, {205, 228, 242}, static_cast<int>(clamp64((dy - h * 55 / 100) * 256 / (h * 34 / 100 + 1), 0, 256)));
+            c = mix({120, 160, 196}, {205, 228, 242},
+                    static_cast<int>(clamp64((dy - h * 55 / 100) * 256 / (h * 34 / 100 + 1), 0, 256)));
         else
             c = scale(textured(dx + bodyHalf, dy, h * 60 / 100, true), 255);
         return true;

@@ -10,9 +10,8 @@ namespace invseg::toy {
 
 const std::vector<std::string>& classNames()
 {
-    static const std::vector<std::string> kNames = {"background", "sky",   "wall", "grass", "sand",
-                                                    "water",      "road",  "ball", "box",   "tree",
-                                                    "house",      "car",   "star", "boat"};
+    static const std::vector<std::string> kNames = {"background", "sky", "wall", "grass", "sand", "water", "road",
+                                                    "ball",       "box", "tree", "house", "car",  "star",  "boat"};
     return kNames;
 }
 
@@ -43,8 +42,8 @@ const std::vector<std::string>& classTerms(int classId)
 
 const std::vector<std::string>& colourNames()
 {
-    static const std::vector<std::string> kColours = {"red",  "orange", "yellow", "green", "blue",
-                                                      "purple", "pink", "white",  "black", "brown"};
+    static const std::vector<std::string> kColours = {"red",    "orange", "yellow", "green", "blue",
+                                                      "purple", "pink",   "white",  "black", "brown"};
     return kColours;
 }
 
@@ -80,8 +79,8 @@ Scene generateScene(uint64_t seed, const SceneOptions& options)
         throw Error(ErrorKind::InvalidInput, "toy minThings " + std::to_string(options.minThings) +
                                                  " is out of range 1.." + std::to_string(kMaxThingsLimit));
     if (options.maxThings < options.minThings || options.maxThings > kMaxThingsLimit)
-        throw Error(ErrorKind::InvalidInput, "toy maxThings " + std::to_string(options.maxThings) + " is out of range " +
-                                                 std::to_string(options.minThings) + ".." +
+        throw Error(ErrorKind::InvalidInput, "toy maxThings " + std::to_string(options.maxThings) +
+                                                 " is out of range " + std::to_string(options.minThings) + ".." +
                                                  std::to_string(kMaxThingsLimit) + " (minThings.." +
                                                  std::to_string(kMaxThingsLimit) + ")");
     const SceneLayout layout = planScene(seed, options);

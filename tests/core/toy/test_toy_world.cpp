@@ -21,8 +21,7 @@ using invseg::ErrorKind;
 
 namespace {
 
-template <typename Bytes>
-uint64_t fnv1a(const Bytes& bytes)
+template <typename Bytes> uint64_t fnv1a(const Bytes& bytes)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     for (auto b : bytes) {
@@ -62,8 +61,7 @@ std::set<int> mentionedClasses(const std::string& caption)
     return out;
 }
 
-template <typename F>
-void expectInvalid(F&& f, const std::string& fragment)
+template <typename F> void expectInvalid(F&& f, const std::string& fragment)
 {
     try {
         f();
@@ -79,8 +77,9 @@ class TempDir {
 public:
     TempDir()
     {
-        m_path = fs::temp_directory_path() / ("invseg-toy-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                                              std::to_string(reinterpret_cast<uintptr_t>(this)));
+        m_path = fs::temp_directory_path() /
+                 ("invseg-toy-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                  std::to_string(reinterpret_cast<uintptr_t>(this)));
         fs::remove_all(m_path);
         fs::create_directories(m_path);
     }
@@ -189,8 +188,9 @@ TEST(ToyWorld, PinnedHashesAtSize64)
         captions += generateScene(seed, 64).caption + "\n";
     const uint64_t captionHash = fnv1a(captions);
     EXPECT_EQ(captionHash, 0xda17248a101c46c4ull) << "captions: 0x" << std::hex << captionHash;
-    EXPECT_EQ(generateScene(0, 64).caption,
-              "a toy scene with a large yellow house, a tiny red tree and a tiny purple car on the grass under a clear sky");
+    EXPECT_EQ(
+        generateScene(0, 64).caption,
+        "a toy scene with a large yellow house, a tiny red tree and a tiny purple car on the grass under a clear sky");
 }
 
 TEST(ToyWorld, LabelsAreRealClassesAndMatchPresentClasses)
@@ -274,7 +274,8 @@ TEST(ToyWorld, ThingPixelCountsMatchTheMask)
             if (s.labels[i] >= static_cast<int>(ClassId::Ball)) {
                 ++fromMask[s.labels[i]];
                 // Every thing pixel lies in the box of some thing of its class.
-                const int x = static_cast<int>(i % static_cast<size_t>(s.width)), y = static_cast<int>(i / static_cast<size_t>(s.width));
+                const int x = static_cast<int>(i % static_cast<size_t>(s.width)),
+                          y = static_cast<int>(i / static_cast<size_t>(s.width));
                 const bool inBox = std::any_of(s.things.begin(), s.things.end(), [&](const Thing& t) {
                     return t.classId == s.labels[i] && x >= t.x0 && x < t.x1 && y >= t.y0 && y < t.y1;
                 });
@@ -308,8 +309,8 @@ TEST(ToyWorld, ThingsStandOnPlausibleSupports)
         EXPECT_LE(s.things.size(), 4u);
         for (const Thing& t : s.things) {
             ++things;
-            EXPECT_TRUE(allowed(t.classId, t.supportClassId)) << "seed " << seed << ": " << classNames()[t.classId]
-                                                              << " on " << classNames()[t.supportClassId];
+            EXPECT_TRUE(allowed(t.classId, t.supportClassId))
+                << "seed " << seed << ": " << classNames()[t.classId] << " on " << classNames()[t.supportClassId];
             EXPECT_GE(t.colour, 0);
             EXPECT_LT(t.colour, 10);
         }
