@@ -1,0 +1,307 @@
+// The main window end to end: open, run, label map, export, brush + undo/redo, settings, screenshot, translations.
+#include "ui_test_support.h"
+
+#include "controllers/app_settings.h"
+#include "controllers/image_document.h"
+#include "controllers/segmentation_controller.h"
+#include "main_window.h"
+#include "plots/loss_chart.h"
+#include "widgets/class_panel.h"
+#include "widgets/image_canvas.h"
+#include "widgets/map_gallery.h"
+#include "widgets/run_panel.h"
+#include "workers/segmentation_worker.h"
+
+#include "invseg/image.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+
+#include <gtest/gtest.h>
+
+using namespace invseg::ui;
+using invseg::ui::test::goldenModelPath;
+using invseg::ui::test::sceneImage;
+
+namespace {
+
+struct WindowFixture : ::testing::Test {
+    QTemporaryDir dir;
+    std::unique_ptr<MainWindow> window;
+    QString imagePath;
+
+    void SetUp() override
+    {
+        ASSERT_TRUE(dir.isValid());
+        MainWindowOptions options;
+        options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+        options.loadModelOnStart = false;
+        window = std::make_unique<MainWindow>(options);
+        window->resize(1280, 800);
+        window->show();
+        imagePath = dir.filePath(QStringLiteral("scene.png"));
+        ASSERT_TRUE(sceneImage().save(imagePath));
+    }
+
+    void TearDown() override { window.reset(); }
+
+    void loadModelAndWait()
+    {
+        QSignalSpy ready(window.get(), &MainWindow::modelReady);
+        window->loadModel(goldenModelPath());
+        for (int i = 0; i < 600 && ready.isEmpty(); ++i)
+            ready.wait(100);
+        ASSERT_EQ(ready.size(), 1);
+        ASSERT_TRUE(ready[0][0].toBool());
+    }
+
+    void runAndWait(int steps)
+    {
+        auto options = window->runPanel()->options();
+        options.steps = steps;
+        window->runPanel()->setOptions(options);
+        QSignalSpy ended(window.get(), &MainWindow::runEnded);
+        ASSERT_TRUE(window->runCurrent());
+        for (int i = 0; i < 1200 && ended.isEmpty(); ++i)
+            ended.wait(100);
+        ASSERT_EQ(ended.size(), 1);
+        ASSERT_TRUE(ended[0][0].toBool());
+    }
+};
+
+} // namespace
+
+TEST_F(WindowFixture, OpenRunShowsLabelMapAndExportWritesAValidIndexedPng)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass"), QStringLiteral("box")});
+    loadModelAndWait();
+    runAndWait(2);
+
+    ImageDocument* doc = window->currentDocument();
+    ASSERT_NE(doc, nullptr);
+    ASSERT_TRUE(doc->hasLabels());
+    EXPECT_EQ(doc->labels().size(), QSize(64, 48));
+    EXPECT_FALSE(window->gallery()->labelImage().isNull());
+    EXPECT_EQ(window->lossChart()->history().size(), 2);
+    int maxLabel = 0;
+    for (int y = 0; y < 48; ++y)
+        for (int x = 0; x < 64; ++x)
+            maxLabel = std::max<int>(maxLabel, doc->labels().constScanLine(y)[x]);
+    EXPECT_LE(maxLabel, 3);
+
+    const QString out = dir.filePath(QStringLiteral("export"));
+    ASSERT_TRUE(QDir().mkpath(out));
+    QString error;
+    ASSERT_TRUE(window->exportCurrent(out, &error)) << error.toStdString();
+    const auto labels = invseg::loadLabelMap(QDir(out).filePath(QStringLiteral("scene.png")).toStdString());
+    ASSERT_EQ(labels.width, 64);
+    ASSERT_EQ(labels.height, 48);
+    for (int y = 0; y < 48; ++y)
+        for (int x = 0; x < 64; ++x)
+            ASSERT_EQ(labels.labels[static_cast<size_t>(y) * 64 + x], doc->labels().constScanLine(y)[x]);
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.classes.txt"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene_overlay.png"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.json"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.coco.json"))));
+
+    // The run's labels are one undo step: undo goes back to an empty map.
+    doc->undoStack()->undo();
+    int nonzero = 0;
+    for (int y = 0; y < 48; ++y)
+        for (int x = 0; x < 64; ++x)
+            nonzero += doc->labels().constScanLine(y)[x] != 0;
+    EXPECT_EQ(nonzero, 0);
+}
+
+TEST_F(WindowFixture, BrushStrokeUndoRedoRestoresPixels)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    ImageDocument* doc = window->currentDocument();
+    ImageCanvas* canvas = window->canvas();
+    window->classPanel()->setActiveClass(2);
+    canvas->setTool(ImageCanvas::Tool::Brush);
+    canvas->setBrushSize(5);
+    canvas->paintStroke({QPoint(10, 10), QPoint(30, 10)});
+    ASSERT_TRUE(doc->hasLabels());
+    EXPECT_EQ(doc->labels().constScanLine(10)[20], 2);
+    EXPECT_EQ(doc->labels().constScanLine(40)[50], 0);
+    const QImage afterStroke = doc->labels().copy();
+
+    canvas->setTool(ImageCanvas::Tool::Eraser);
+    canvas->paintStroke({QPoint(20, 10)});
+    EXPECT_EQ(doc->labels().constScanLine(10)[20], 0);
+    EXPECT_EQ(doc->undoStack()->count(), 2);
+
+    doc->undoStack()->undo(); // the eraser
+    EXPECT_EQ(doc->labels(), afterStroke);
+    doc->undoStack()->undo(); // the brush
+    EXPECT_EQ(doc->labels().constScanLine(10)[20], 0);
+    EXPECT_EQ(doc->labels().constScanLine(10)[10], 0);
+    doc->undoStack()->redo();
+    EXPECT_EQ(doc->labels(), afterStroke);
+
+    // Fill: the background region around the stroke becomes class 1, the stroke stays 2.
+    window->classPanel()->setActiveClass(1);
+    canvas->setTool(ImageCanvas::Tool::Fill);
+    canvas->paintStroke({QPoint(60, 45)});
+    EXPECT_EQ(doc->labels().constScanLine(45)[60], 1);
+    EXPECT_EQ(doc->labels().constScanLine(10)[20], 2);
+    window->action(QStringLiteral("actionUndo"))->trigger();
+    EXPECT_EQ(doc->labels(), afterStroke);
+}
+
+TEST_F(WindowFixture, EditsAreKeptPerImage)
+{
+    const QString second = dir.filePath(QStringLiteral("second.png"));
+    ASSERT_TRUE(sceneImage(40, 40).save(second));
+    ASSERT_EQ(window->openPaths({imagePath, second}), 2);
+    window->showDocument(0);
+    window->canvas()->setTool(ImageCanvas::Tool::Brush);
+    window->classPanel()->setActiveClass(1);
+    window->canvas()->paintStroke({QPoint(5, 5)});
+    window->nextImage();
+    EXPECT_EQ(window->currentIndex(), 1);
+    EXPECT_FALSE(window->currentDocument()->hasLabels());
+    window->previousImage();
+    ASSERT_TRUE(window->currentDocument()->hasLabels());
+    EXPECT_EQ(window->currentDocument()->labels().constScanLine(5)[5], 1);
+}
+
+TEST_F(WindowFixture, ReorderingClassesRemapsLabels)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
+    window->classPanel()->setActiveClass(1);
+    window->canvas()->setTool(ImageCanvas::Tool::Brush);
+    window->canvas()->paintStroke({QPoint(8, 8)});
+    window->classPanel()->moveActiveClass(1); // sky moves to row 2
+    EXPECT_EQ(window->classPanel()->allNames(),
+              (QStringList{QStringLiteral("background"), QStringLiteral("grass"), QStringLiteral("sky")}));
+    EXPECT_EQ(window->currentDocument()->labels().constScanLine(8)[8], 2);
+}
+
+TEST_F(WindowFixture, CanvasZoomShortcuts)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    window->action(QStringLiteral("actionActualSize"))->trigger();
+    EXPECT_DOUBLE_EQ(window->canvas()->zoom(), 1.0);
+    window->action(QStringLiteral("actionZoomIn"))->trigger();
+    EXPECT_GT(window->canvas()->zoom(), 1.0);
+    window->action(QStringLiteral("actionFit"))->trigger();
+    const double fit = window->canvas()->zoom();
+    EXPECT_GT(fit, 1.0); // a 64×48 image in a large canvas
+    EXPECT_EQ(window->action(QStringLiteral("actionFit"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+F")));
+    EXPECT_EQ(window->action(QStringLiteral("actionShowMask"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+M")));
+}
+
+TEST_F(WindowFixture, FailedModelLoadShowsTheMessageAndKeepsWorking)
+{
+    QSignalSpy ready(window.get(), &MainWindow::modelReady);
+    window->loadModel(dir.filePath(QStringLiteral("no-such-model")));
+    for (int i = 0; i < 100 && ready.isEmpty(); ++i)
+        ready.wait(100);
+    ASSERT_EQ(ready.size(), 1);
+    EXPECT_FALSE(ready[0][0].toBool());
+    EXPECT_FALSE(window->controller()->hasModel());
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    EXPECT_FALSE(window->runCurrent()); // no model: refused, not crashed
+}
+
+TEST(AppSettings, RoundTripsThroughQSettings)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("s.ini"));
+    AppSettings a;
+    a.modelPath = QStringLiteral("/models/sd15");
+    a.device = QStringLiteral("cuda:1");
+    a.dtype = QStringLiteral("fp16");
+    a.options.steps = 7;
+    a.options.learningRate = 0.05;
+    a.options.views = 1;
+    a.options.entropyWeight = 0.25;
+    a.classes = {QStringLiteral("cat"), QStringLiteral("dog")};
+    a.classColors = {QColor(0, 0, 0), QColor(10, 20, 30), QColor(200, 100, 50)};
+    a.addRecentFile(QStringLiteral("/a.png"));
+    a.addRecentFile(QStringLiteral("/b.png"));
+    a.addRecentFile(QStringLiteral("/a.png"));
+    a.language = QStringLiteral("de");
+    a.colormap = QStringLiteral("magma");
+    a.overlayOpacity = 0.3;
+    a.geometry = QByteArray("geom");
+    {
+        QSettings s(file, QSettings::IniFormat);
+        a.save(s);
+    }
+    QSettings s(file, QSettings::IniFormat);
+    const AppSettings b = AppSettings::load(s);
+    EXPECT_EQ(b.modelPath, a.modelPath);
+    EXPECT_EQ(b.device, a.device);
+    EXPECT_EQ(b.dtype, a.dtype);
+    EXPECT_EQ(b.options.steps, 7);
+    EXPECT_DOUBLE_EQ(b.options.learningRate, 0.05);
+    EXPECT_EQ(b.options.views, 1);
+    EXPECT_DOUBLE_EQ(b.options.entropyWeight, 0.25);
+    EXPECT_EQ(b.classes, a.classes);
+    EXPECT_EQ(b.classColors, a.classColors);
+    EXPECT_EQ(b.recentFiles, (QStringList{QStringLiteral("/a.png"), QStringLiteral("/b.png")}));
+    EXPECT_EQ(b.language, a.language);
+    EXPECT_EQ(b.colormap, a.colormap);
+    EXPECT_DOUBLE_EQ(b.overlayOpacity, 0.3);
+    EXPECT_EQ(b.geometry, a.geometry);
+}
+
+TEST(MainWindowSettings, ClassesAndOptionsSurviveARestart)
+{
+    QTemporaryDir dir;
+    MainWindowOptions options;
+    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    options.loadModelOnStart = false;
+    {
+        MainWindow w(options);
+        w.classPanel()->setClasses({QStringLiteral("horse"), QStringLiteral("tree")});
+        auto o = w.runPanel()->options();
+        o.steps = 13;
+        o.timestep = 250;
+        w.runPanel()->setOptions(o);
+        w.saveSettings();
+    }
+    MainWindow w(options);
+    EXPECT_EQ(w.classPanel()->classes(), (QStringList{QStringLiteral("horse"), QStringLiteral("tree")}));
+    EXPECT_EQ(w.runPanel()->options().steps, 13);
+    EXPECT_EQ(w.runPanel()->options().timestep, 250);
+}
+
+TEST_F(WindowFixture, SavesAScreenshotAfterARun)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass"), QStringLiteral("box")});
+    loadModelAndWait();
+    runAndWait(3);
+    const QImage shot = window->grab().toImage();
+    ASSERT_FALSE(shot.isNull());
+    const QString path = QStringLiteral(INVSEG_SCREENSHOT_PATH);
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    ASSERT_TRUE(shot.save(path)) << path.toStdString();
+    EXPECT_GT(QFileInfo(path).size(), 1000);
+}
+
+TEST(Translations, EveryStringIsTranslated)
+{
+    for (const QString name : {QStringLiteral("invseg_de.ts"), QStringLiteral("invseg_zh_CN.ts")}) {
+        QFile f(QDir(QStringLiteral(INVSEG_TRANSLATIONS_DIR)).filePath(name));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << name.toStdString();
+        const QString ts = QString::fromUtf8(f.readAll());
+        const int messages = ts.count(QStringLiteral("<message"));
+        EXPECT_GT(messages, 100) << name.toStdString();
+        EXPECT_FALSE(ts.contains(QStringLiteral("type=\"unfinished\""))) << name.toStdString();
+        EXPECT_FALSE(ts.contains(QStringLiteral("<translation></translation>"))) << name.toStdString();
+    }
+}
