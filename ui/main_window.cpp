@@ -6,6 +6,7 @@
 #include "controllers/segmentation_controller.h"
 #include "dialogs/about_dialog.h"
 #include "dialogs/attention_inspector_dialog.h"
+#include "icons.h"
 #include "image_conversions.h"
 #include "plots/loss_chart.h"
 #include "widgets/class_panel.h"
@@ -94,6 +95,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
 {
     setObjectName(QStringLiteral("InvSegMainWindow"));
     setAcceptDrops(true);
+    setWindowIcon(appIcon(QStringLiteral("invseg-studio")));
     {
         auto s = makeSettings(m_options.settingsFile);
         m_settings = AppSettings::load(*s);
@@ -195,7 +197,15 @@ void MainWindow::createDocks()
     dock(tr("Classes"), QStringLiteral("classesDock"), m_classes, Qt::LeftDockWidgetArea);
     dock(tr("Run"), QStringLiteral("runDock"), m_run, Qt::RightDockWidgetArea);
     dock(tr("Live views"), QStringLiteral("mapsDock"), m_gallery, Qt::RightDockWidgetArea);
-    dock(tr("Losses"), QStringLiteral("lossDock"), m_chart, Qt::BottomDockWidgetArea);
+    auto* losses = dock(tr("Losses"), QStringLiteral("lossDock"), m_chart, Qt::BottomDockWidgetArea);
+    // The side columns run the full height; the loss chart sits under the canvas only.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    auto* runDock = findChild<QDockWidget*>(QStringLiteral("runDock"));
+    auto* maps = findChild<QDockWidget*>(QStringLiteral("mapsDock"));
+    resizeDocks({maps}, {380}, Qt::Horizontal);
+    resizeDocks({runDock, maps}, {300, 600}, Qt::Vertical);
+    resizeDocks({losses}, {220}, Qt::Vertical);
 }
 
 QAction* MainWindow::action(const QString& objectName) const { return findChild<QAction*>(objectName); }
@@ -254,7 +264,7 @@ void MainWindow::createActions()
         a->setObjectName(name);
         a->setShortcut(QKeySequence(key));
         a->setCheckable(true);
-        a->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(name.mid(6).toLower())));
+        a->setIcon(appIcon(name.mid(6).toLower()));
         a->setData(static_cast<int>(t));
         tools->addAction(a);
         edit->addAction(a);
@@ -306,9 +316,9 @@ void MainWindow::createActions()
     auto* run = menuBar()->addMenu(tr("&Run"));
     auto* runAct = make(tr("&Segment Image"), QStringLiteral("actionRun"), QKeySequence(tr("F5")),
                         [this] { runCurrent(); });
-    runAct->setIcon(QIcon(QStringLiteral(":/icons/run.svg")));
+    runAct->setIcon(appIcon(QStringLiteral("run")));
     auto* stopAct = make(tr("S&top"), QStringLiteral("actionStop"), QKeySequence(tr("Esc")), [this] { stopRun(); });
-    stopAct->setIcon(QIcon(QStringLiteral(":/icons/stop.svg")));
+    stopAct->setIcon(appIcon(QStringLiteral("stop")));
     run->addAction(runAct);
     run->addAction(stopAct);
     run->addAction(make(tr("Segment &All Images"), QStringLiteral("actionSegmentAll"), QKeySequence(tr("Ctrl+Shift+R")),
@@ -342,6 +352,7 @@ void MainWindow::createActions()
     // Tool bar
     auto* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
+    action(QStringLiteral("actionOpen"))->setIcon(appIcon(QStringLiteral("open")));
     bar->addAction(action(QStringLiteral("actionOpen")));
     bar->addAction(runAct);
     bar->addAction(stopAct);

@@ -1,5 +1,6 @@
 // invseg-studio: starts the Qt application, installs the translation, shows the main window.
 #include "controllers/app_settings.h"
+#include "icons.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -16,7 +17,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("InvSeg"));
     QApplication::setApplicationName(QStringLiteral("InvSeg Studio"));
     QApplication::setApplicationVersion(QStringLiteral(INVSEG_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/invseg-studio.svg")));
+    QApplication::setWindowIcon(invseg::ui::appIcon(QStringLiteral("invseg-studio")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -135,7 +135,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent), d(new Private)
     d->plot->setToolTip(tr("Total") + QStringLiteral(" / ") + tr("CSC") + QStringLiteral(" / ") + tr("Entropy"));
     layout->addWidget(d->plot);
 #endif
-    setMinimumHeight(160);
+    setMinimumHeight(200);
     refresh();
 }
 
@@ -175,6 +175,10 @@ void LossChart::refresh()
     const Range r = rangeOf(m_points);
     d->y->setRange(r.lo, r.hi);
     d->x->setRange(0, r.maxStep);
+    // Whole steps only: about ten ticks, anchored at 0.
+    d->x->setTickType(QValueAxis::TicksDynamic);
+    d->x->setTickAnchor(0);
+    d->x->setTickInterval(std::max(1, (r.maxStep + 9) / 10));
 #else
     d->plot->update();
 #endif

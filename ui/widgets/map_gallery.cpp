@@ -35,6 +35,7 @@ MapGallery::MapGallery(QWidget* parent) : QWidget(parent)
     m_grid->setSpacing(4);
     scroll->setWidget(m_gridHost);
     layout->addWidget(scroll, 1);
+    setMinimumWidth(3 * 80 + 40);
     connect(m_colormapBox, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
         setColormap(static_cast<Colormap>(m_colormapBox->itemData(i).toInt()));
     });

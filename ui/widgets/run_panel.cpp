@@ -74,7 +74,6 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_message);
-    layout->addStretch();
 
     connect(m_run, &QPushButton::clicked, this, &RunPanel::runRequested);
     connect(m_stop, &QPushButton::clicked, this, &RunPanel::stopRequested);
