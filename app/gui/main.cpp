@@ -1,6 +1,7 @@
 // invseg-studio: starts the Qt application, installs the translation, shows the main window.
 #include "controllers/app_settings.h"
 #include "icons.h"
+#include "controllers/segmentation_controller.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -9,6 +10,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
+#include <QTimer>
 #include <QTranslator>
 
 int main(int argc, char** argv)
@@ -29,7 +31,14 @@ int main(int argc, char** argv)
                                    QStringLiteral("path"));
     QCommandLineOption languageOption(QStringLiteral("lang"), QStringLiteral("UI language (de, zh_CN, en)."),
                                       QStringLiteral("locale"));
+    QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a picture of the window after the model and images are "
+                                                       "loaded (and a first run when --run is given), then quit."),
+                                        QStringLiteral("png"));
+    QCommandLineOption runOption(QStringLiteral("run"), QStringLiteral("Segment the first image once the model is loaded."));
     parser.addOption(modelOption);
+    parser.addOption(screenshotOption);
+    parser.addOption(runOption);
     parser.addOption(languageOption);
     parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("Images or folders to open."),
                                  QStringLiteral("[images...]"));
@@ -57,5 +66,21 @@ int main(int argc, char** argv)
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openPaths(parser.positionalArguments());
+
+    const QString screenshot = parser.value(screenshotOption);
+    const bool runFirst = parser.isSet(runOption);
+    auto shoot = [&window, screenshot] {
+        const bool ok = window.grab().save(screenshot);
+        QCoreApplication::exit(ok ? 0 : 1);
+    };
+    if (!screenshot.isEmpty()) {
+        QObject::connect(&window, &invseg::ui::MainWindow::runEnded, &window, [shoot] { QTimer::singleShot(200, shoot); });
+        QObject::connect(&window, &invseg::ui::MainWindow::modelReady, &window, [&window, runFirst, shoot](bool loaded) {
+            if (!(runFirst && loaded && window.runCurrent()))
+                QTimer::singleShot(200, shoot);
+        });
+        if (!window.controller()->isLoading())
+            QTimer::singleShot(500, &window, shoot);
+    }
     return app.exec();
 }
