@@ -179,3 +179,41 @@ TEST(PngDecode, StructuralErrors)
     expectError([&] { invseg::png::decode(png.data(), png.size(), "end.png", 100); }, ErrorKind::Format,
                 {"end.png", "IEND"});
 }
+
+TEST(PngDecode, DamagedFilesGiveErrorsNeverCrashes)
+{
+    // Random byte flips and cuts of real files: every outcome is an image or an invseg::Error (a crash or another
+    // exception type fails). Run under ASan/UBSan this also checks the bounds of every parser.
+    invseg::test::TempDir dir;
+    std::mt19937 rng(99);
+    for (const char* name : {"pattern.png", "pattern_adam7.png", "voc_labels.png", "gray16.png", "palette_trns.png",
+                             "pattern.ppm"}) {
+        const auto original = invseg::test::readBytes(invseg::test::fixture(name));
+        for (int trial = 0; trial < 150; ++trial) {
+            auto bytes = original;
+            const int flips = 1 + int(rng() % 4);
+            for (int k = 0; k < flips; ++k)
+                bytes[rng() % bytes.size()] ^= uint8_t(1 + rng() % 255);
+            if (rng() % 3 == 0)
+                bytes.resize(1 + rng() % bytes.size());
+            const std::string path = dir.file(std::string("damaged_") + name);
+            invseg::test::writeBytes(path, bytes);
+            for (int which = 0; which < 3; ++which) {
+                try {
+                    if (which == 0) {
+                        const auto img = invseg::loadImage(path, 1 << 16);
+                        ASSERT_EQ(img.rgb.size(), size_t(img.width) * size_t(img.height) * 3);
+                    } else if (which == 1) {
+                        const auto m = invseg::loadLabelMap(path, 1 << 16);
+                        ASSERT_EQ(m.labels.size(), size_t(m.width) * size_t(m.height));
+                    } else {
+                        invseg::probeImage(path);
+                    }
+                } catch (const invseg::Error&) {
+                } catch (const std::exception& e) {
+                    ADD_FAILURE() << name << " trial " << trial << ": " << e.what();
+                }
+            }
+        }
+    }
+}
