@@ -15,7 +15,15 @@
 #include "invseg/image.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QStatusBar>
+#include <QTest>
+#include <QWheelEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -304,4 +312,66 @@ TEST(Translations, EveryStringIsTranslated)
         EXPECT_FALSE(ts.contains(QStringLiteral("type=\"unfinished\""))) << name.toStdString();
         EXPECT_FALSE(ts.contains(QStringLiteral("<translation></translation>"))) << name.toStdString();
     }
+}
+
+TEST_F(WindowFixture, SegmentAllLabelsEveryImageAndExportAllWritesOneCocoFile)
+{
+    const QString second = dir.filePath(QStringLiteral("second.png"));
+    ASSERT_TRUE(sceneImage(40, 32).save(second));
+    ASSERT_EQ(window->openPaths({imagePath, second}), 2);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
+    loadModelAndWait();
+    auto options = window->runPanel()->options();
+    options.steps = 1;
+    window->runPanel()->setOptions(options);
+    QSignalSpy ended(window.get(), &MainWindow::runEnded);
+    window->segmentAll();
+    for (int i = 0; i < 1200 && ended.size() < 2; ++i)
+        ended.wait(100);
+    ASSERT_EQ(ended.size(), 2);
+    QTest::qWait(50); // the batch closes on the next turn of the event loop
+    EXPECT_FALSE(window->controller()->isRunning());
+    window->showDocument(0);
+    ASSERT_TRUE(window->currentDocument()->hasLabels());
+    window->showDocument(1);
+    ASSERT_TRUE(window->currentDocument()->hasLabels());
+    EXPECT_EQ(window->currentDocument()->labels().size(), QSize(40, 32));
+
+    const QString out = dir.filePath(QStringLiteral("all"));
+    ASSERT_TRUE(QDir().mkpath(out));
+    QString error;
+    ASSERT_TRUE(window->exportAll(out, &error)) << error.toStdString();
+    QFile coco(QDir(out).filePath(QStringLiteral("annotations.coco.json")));
+    ASSERT_TRUE(coco.open(QIODevice::ReadOnly));
+    const auto json = QJsonDocument::fromJson(coco.readAll()).object();
+    EXPECT_EQ(json.value(QStringLiteral("images")).toArray().size(), 2);
+    EXPECT_EQ(json.value(QStringLiteral("categories")).toArray().size(), 2);
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("second.png"))));
+}
+
+TEST_F(WindowFixture, StatusBarNamesTheClassUnderTheCursorAndCtrlWheelZooms)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
+    window->classPanel()->setActiveClass(2);
+    ImageCanvas* canvas = window->canvas();
+    canvas->setTool(ImageCanvas::Tool::Brush);
+    canvas->setBrushSize(9);
+    canvas->paintStroke({QPoint(20, 20)});
+    canvas->setTool(ImageCanvas::Tool::View);
+    canvas->fitToWindow();
+    const QPoint at = canvas->toWidget(QPointF(20.5, 20.5)).toPoint();
+    QTest::mouseMove(canvas, at);
+    bool named = false;
+    for (auto* label : window->statusBar()->findChildren<QLabel*>())
+        named = named || label->text().contains(QStringLiteral("grass"));
+    EXPECT_TRUE(named);
+
+    const double before = canvas->zoom();
+    QWheelEvent wheel(QPointF(at), canvas->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(canvas, &wheel);
+    EXPECT_GT(canvas->zoom(), before);
+    // The image point under the cursor stays under it.
+    EXPECT_NEAR(canvas->toImage(QPointF(at)).x(), 20.5, 0.6);
 }
