@@ -25,7 +25,8 @@ namespace invseg {
 /// Writes `path` as an 8-bit palette PNG with the 256-colour VOC palette (pixel value = label, so VOC tools and
 /// loadLabelMap read the labels back) and, beside it, `<stem>.classes.txt` (see classesFilePath): one class name per
 /// line, line i (from 0) = label i, line 0 = classNames[0]. Error(InvalidInput) for an empty map, more than 255
-/// names, a name containing a line break, or a label without a name.
+/// names, a name containing a line break, or a label without a name. When the class list cannot be written the PNG
+/// is removed again and Error(Io) names the list's path.
 void writeVocPng(const std::string& path, const LabelMap& labels, const std::vector<std::string>& classNames);
 
 /// The class list written beside a VOC PNG: "out/cat.png" → "out/cat.classes.txt" (extension replaced, or appended

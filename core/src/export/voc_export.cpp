@@ -4,6 +4,7 @@
 #include "invseg/exports.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace invseg {
 
@@ -39,9 +40,15 @@ void writeVocPng(const std::string& path, const LabelMap& labels, const std::vec
                                 "," + std::to_string(i / size_t(labels.width)) + ") has no class name (" +
                                 std::to_string(classNames.size()) + " names)");
         }
-    // saveIndexedPng checks the map's size; the class list is only written once the PNG is in place.
+    // saveIndexedPng checks the map's size; the class list is only written once the PNG is in place, and a PNG
+    // whose class list could not be written is removed again: without it the indices mean nothing.
     saveIndexedPng(path, labels, vocPalette());
-    writeFileAtomic(classesFilePath(path), list);
+    try {
+        writeFileAtomic(classesFilePath(path), list);
+    } catch (...) {
+        std::remove(path.c_str());
+        throw;
+    }
 }
 
 } // namespace invseg

@@ -106,6 +106,16 @@ TEST(VocExport, WritesPalettePngAndClassList)
     EXPECT_EQ(entries, (std::vector<std::string>{"cat.classes.txt", "cat.png"}));
 }
 
+TEST(VocExport, NoPngWithoutItsClassList)
+{
+    TempDir dir;
+    // The class list's name is taken by a folder: its rename fails, and the PNG must not stay behind alone.
+    std::filesystem::create_directory(dir.file("cat.classes.txt"));
+    expectError([&] { invseg::writeVocPng(dir.file("cat.png"), LabelMap{1, 1, {1}}, {"background", "cat"}); },
+                ErrorKind::Io, {dir.file("cat.classes.txt")});
+    EXPECT_EQ(dir.entries(), std::vector<std::string>{"cat.classes.txt"});
+}
+
 TEST(VocExport, ClassesFilePath)
 {
     EXPECT_EQ(invseg::classesFilePath("out/cat.png"), "out/cat.classes.txt");
