@@ -1,0 +1,20 @@
+// Construction parameters shared by the UNet's down, mid and up blocks.
+#pragma once
+
+#include <cstdint>
+
+namespace invseg::nn {
+
+struct UNetBlockOptions {
+    int64_t tembChannels = 0;
+    int64_t layers = 2;            ///< resnets per block (up blocks: layersPerBlock + 1)
+    bool hasAttention = true;      ///< CrossAttn*Block2D vs plain Down/UpBlock2D
+    int64_t heads = 8;
+    int64_t crossAttentionDim = 768;
+    int64_t groups = 32;
+    double eps = 1e-5;
+    bool useLinearProjection = false;
+    bool upcastAttention = false;
+};
+
+} // namespace invseg::nn
