@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "invseg/checkpoint.h"
 #include "invseg/checkpoint_json.h"
+#include "invseg/sd_model.h"
 
 #include <iomanip>
 #include <iostream>
@@ -12,15 +13,19 @@ namespace invseg::cli {
 namespace {
 
 const char* kHelp = R"(usage: invseg inspect MODEL [--heads-from DIR] [--prediction-type epsilon|v_prediction] [--json]
+                      [--no-verify]
 
 Prints the detected layout (diffusers folder or single file), the Stable Diffusion version, the stored dtypes,
 the parameter count of each component and the configuration. MODEL is a diffusers folder or a single
-.safetensors / .ckpt file in the original layout.
+.safetensors / .ckpt file in the original layout. The weights are then loaded into the networks on the CPU
+to verify that every tensor is present with the right shape (and, for SD 2.x single files, to detect the
+prediction type); a missing, unexpected or mis-shaped key is an error that names it.
 
   --heads-from DIR        take attention head counts from this diffusers folder's configs (for single files
                           whose heads do not follow the Stable Diffusion conventions)
   --prediction-type T     state the prediction type of a single file instead of detecting it
   --json                  print the description as JSON
+  --no-verify             only read the file: skip loading the networks
 )";
 
 std::string millions(int64_t n)
@@ -43,7 +48,7 @@ PredictionType parsePredictionType(const std::string& s)
 
 int cmdInspect(const Argv& argv)
 {
-    const Args args(argv, {"heads-from", "prediction-type"}, {"json", "help"});
+    const Args args(argv, {"heads-from", "prediction-type"}, {"json", "help", "no-verify"});
     if (args.has("help")) {
         std::cout << kHelp;
         return kExitOk;
@@ -54,8 +59,17 @@ int cmdInspect(const Argv& argv)
     opt.headsFrom = args.value("heads-from");
     if (args.has("prediction-type"))
         opt.predictionType = parsePredictionType(args.value("prediction-type"));
-    const Checkpoint ck = readCheckpoint(args.positional()[0], opt);
-    const auto j = describeCheckpoint(ck);
+    Checkpoint ck = readCheckpoint(args.positional()[0], opt);
+    auto j = describeCheckpoint(ck);
+    if (!args.has("no-verify")) {
+        Checkpoint copy = ck; // tensors are shared views, not copies
+        const auto model = SdModel::fromCheckpoint(std::move(copy));
+        ck.scheduler.predictionType = model->predictionType();
+        j["scheduler"] = toJson(model->schedulerConfig());
+        j["prediction_type_detected"] = model->predictionTypeDetected();
+        j["verified"] = true;
+        j["unet"]["sample_size"] = model->unetConfig().sampleSize;
+    }
     if (args.has("json")) {
         std::cout << j.dump(2) << "\n";
         return kExitOk;
@@ -65,8 +79,12 @@ int cmdInspect(const Argv& argv)
               << "version:         " << (ck.variant == SdVariant::Sd1 ? "Stable Diffusion 1.x" : "Stable Diffusion 2.x")
               << "\n"
               << "prediction type: " << toString(ck.scheduler.predictionType)
-              << (ck.predictionTypeKnown ? "" : " (not stated by the file; detected from the UNet when it loads)")
+              << (ck.predictionTypeKnown ? ""
+                  : j.contains("verified") ? " (detected from the UNet's response; override with --prediction-type)"
+                                           : " (not stated by the file; detected from the UNet when it loads)")
               << "\n";
+    if (j.contains("verified"))
+        std::cout << "verified:        every tensor present with the right shape\n";
     std::cout << "components:\n";
     for (const char* c : {"unet", "vae", "text_encoder"}) {
         const int64_t n = j["parameters"][c].get<int64_t>();

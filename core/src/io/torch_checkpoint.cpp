@@ -22,6 +22,9 @@ namespace {
 constexpr uint64_t kMaxPickleBytes = 64ull << 20;
 constexpr size_t kMaxKeyLength = 4096;
 constexpr size_t kMaxNesting = 64;
+// One pickled tensor can be listed under any number of names (memo references cost two bytes each): cap the
+// table, not just the pickle. A full SD checkpoint with EMA and optimizer state has a few thousand tensors.
+constexpr size_t kMaxTensors = 1'000'000;
 
 struct DtypeInfo {
     const char* name;
@@ -233,9 +236,18 @@ private:
             pending.pop_back();
             // Later duplicates of a key replace earlier ones, as in Python.
             std::map<std::string, const PyObject*> entries;
-            for (size_t k = 0; k + 1 < p.dict->items.size(); k += 2)
-                if (p.dict->items[k]->kind == PyKind::Str)
-                    entries[p.dict->items[k]->s] = p.dict->items[k + 1];
+            for (size_t k = 0; k + 1 < p.dict->items.size(); k += 2) {
+                const PyObject* key = p.dict->items[k];
+                if (key->kind != PyKind::Str)
+                    continue; // optimizer state keyed by int, Lightning callbacks keyed by class, ...
+                const PyObject* value = p.dict->items[k + 1];
+                if (key->s.size() > kMaxKeyLength) {
+                    if (value->kind == PyKind::Tensor || value->kind == PyKind::Dict)
+                        fail("a tensor name is longer than " + std::to_string(kMaxKeyLength) + " bytes");
+                    continue;
+                }
+                entries[key->s] = value;
+            }
             for (const auto& [key, value] : entries) {
                 if (value->kind != PyKind::Tensor && value->kind != PyKind::Dict)
                     continue; // training state, hyper-parameters, ...
@@ -255,6 +267,8 @@ private:
 
     void addTensor(const std::string& name, const PyTensor& t, const std::string& prefix)
     {
+        if (m_records.size() >= kMaxTensors)
+            fail("more than " + std::to_string(kMaxTensors) + " tensors");
         const PyStorage& storage = *t.storage->storage;
         const DtypeInfo& dtype = dtypeInfo(storage.dtype);
         auto bad = [&](const std::string& what) { fail("tensor '" + name + "' " + what); };

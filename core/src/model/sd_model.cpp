@@ -196,8 +196,8 @@ torch::Tensor SdModel::encodeText(const torch::Tensor& ids)
 
 std::pair<torch::Tensor, torch::Tensor> SdModel::encodeImage(const torch::Tensor& image)
 {
-    auto [mean, logvar] = (*m_vae)->encode(image.to(m_device, m_dtype));
-    return {mean, logvar};
+    auto posterior = (*m_vae)->encode(image.to(m_device, m_dtype));
+    return {posterior.mean, posterior.logvar};
 }
 
 torch::Tensor SdModel::imageToLatent(const torch::Tensor& image)
