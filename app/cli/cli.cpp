@@ -27,6 +27,9 @@ const std::vector<Command>& commands()
     static const std::vector<Command> table = {
         {"inspect", "print a checkpoint's layout, version, dtypes, parameter counts and config", cmdInspect},
         {"encode-text", "print the token ids of a prompt as a model's tokenizer encodes it", cmdEncodeText},
+        {"segment", "segment images into classes by test-time prompt inversion", cmdSegment},
+        {"batch", "segment a folder of images (shardable across machines, resumable)", cmdBatch},
+        {"evaluate", "score the baseline or InvSeg on a benchmark (mIoU, per-class IoU)", cmdEvaluate},
     };
     return table;
 }

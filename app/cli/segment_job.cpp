@@ -1,0 +1,436 @@
+// One image through the engine and out to disk, plus the flag handling that `segment` and `batch` share.
+#include "segment_job.h"
+
+#include "invseg/error.h"
+#include "invseg/image.h"
+#include "invseg/resources.h"
+#include "invseg/sd_model.h"
+
+#include <torch/torch.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace invseg::cli {
+
+const std::set<std::string> kSegmentValueOptions = {
+    "classes", "classes-file", "model", "steps", "device", "dtype", "config", "out", "format", "lr", "timestep",
+    "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap"};
+const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline"};
+
+const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
+  --classes-file FILE  class names, one per line ('#' comments; a leading 'background' line keeps indices)
+  --model PATH         a diffusers folder or a .safetensors/.ckpt single file (default: the bundled toy model)
+  --steps K            optimisation steps (default 20; 0 = the diffusion baseline, as --baseline)
+  --device DEV         cpu, cuda or cuda:N (default cpu)
+  --dtype T            fp32, bf16 or fp16 (fp16 on CUDA only; default fp32)
+  --config FILE        a JSON object of method options (as written under "options" in every report);
+                       the flags above and below override it
+  --lr X --timestep T --views 1|2 --seed S --image-size stretch|pad
+  --out DIR            output folder (created if missing)
+  --format LIST        any of voc,overlay,heatmaps,labelme,coco (or all; default voc,overlay)
+  --overlay-alpha A    opacity of the overlay colours (default 0.5)
+  --epsilon E          polygon simplification tolerance in pixels for labelme (default 1.0)
+  --colormap NAME      heatmap colours: viridis, magma, jet, gray (default viridis)
+  --quiet              no progress on stderr
+)";
+
+namespace {
+
+std::string trim(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos)
+        return {};
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+std::vector<std::string> splitList(const std::string& s, char sep)
+{
+    std::vector<std::string> out;
+    std::string cur;
+    std::stringstream in(s);
+    while (std::getline(in, cur, sep))
+        out.push_back(trim(cur));
+    if (!s.empty() && s.back() == sep)
+        out.push_back("");
+    return out;
+}
+
+std::vector<std::string> readClassesFile(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw Error(ErrorKind::Io, "cannot read the class list '" + path + "'");
+    std::vector<std::string> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        line = trim(line);
+        if (line.empty() || line[0] == '#')
+            continue;
+        out.push_back(line);
+    }
+    return out;
+}
+
+std::string formatSeconds(double s)
+{
+    std::ostringstream o;
+    if (s < 60)
+        o << std::fixed << std::setprecision(1) << s << "s";
+    else
+        o << static_cast<int>(s / 60) << "m" << std::setw(2) << std::setfill('0') << static_cast<int>(s) % 60 << "s";
+    return o.str();
+}
+
+/// A file-system-safe version of a class name for heatmap file names.
+std::string safeName(const std::string& name)
+{
+    std::string out;
+    for (unsigned char c : name)
+        out += (std::isalnum(c) || c == '-' || c == '_') ? static_cast<char>(c) : '_';
+    return out.empty() ? "class" : out;
+}
+
+} // namespace
+
+torch::Tensor imageToTensor(const Image& image)
+{
+    return torch::from_blob(const_cast<uint8_t*>(image.rgb.data()), {image.height, image.width, 3}, torch::kUInt8)
+        .clone();
+}
+
+LabelMap tensorToLabelMap(const torch::Tensor& labels)
+{
+    const auto t = labels.to(torch::kCPU, torch::kUInt8).contiguous();
+    LabelMap m;
+    m.height = static_cast<int>(t.size(0));
+    m.width = static_cast<int>(t.size(1));
+    m.labels.assign(t.data_ptr<uint8_t>(), t.data_ptr<uint8_t>() + t.numel());
+    return m;
+}
+
+OutputFormats OutputFormats::parse(const std::string& list)
+{
+    OutputFormats f;
+    for (const auto& item : splitList(list, ',')) {
+        if (item == "voc")
+            f.voc = true;
+        else if (item == "overlay")
+            f.overlay = true;
+        else if (item == "heatmaps")
+            f.heatmaps = true;
+        else if (item == "labelme")
+            f.labelme = true;
+        else if (item == "coco")
+            f.coco = true;
+        else if (item == "all")
+            f.voc = f.overlay = f.heatmaps = f.labelme = f.coco = true;
+        else
+            throw UsageError("unknown output format '" + item + "' (choose from voc, overlay, heatmaps, labelme, coco)");
+    }
+    return f;
+}
+
+SegmentOptions readMethodOptions(const Args& args)
+{
+    SegmentOptions o;
+    if (args.has("config")) {
+        const std::string path = args.value("config");
+        std::ifstream in(path);
+        if (!in)
+            throw Error(ErrorKind::Io, "cannot read the options file '" + path + "'");
+        nlohmann::json j;
+        try {
+            in >> j;
+        } catch (const nlohmann::json::exception& e) {
+            throw Error(ErrorKind::Format, "the options file '" + path + "' is not valid JSON");
+        }
+        if (j.is_object() && j.contains("options") && j["options"].is_object())
+            j = j["options"]; // a whole report: repeat its run
+        try {
+            o = SegmentOptions::fromJson(j);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::InvalidInput, "the options file '" + path + "': " + e.what());
+        }
+    }
+    o.steps = args.intValue("steps", o.steps);
+    if (args.has("baseline"))
+        o.steps = 0;
+    o.learningRate = args.doubleValue("lr", o.learningRate);
+    o.timestep = args.intValue("timestep", static_cast<int>(o.timestep));
+    o.views = args.intValue("views", o.views);
+    if (args.has("seed")) {
+        const int seed = args.intValue("seed", 0);
+        if (seed < 0)
+            throw UsageError("--seed must be non-negative");
+        o.seed = static_cast<uint64_t>(seed);
+    }
+    if (args.has("image-size")) {
+        const auto v = args.value("image-size");
+        if (v == "stretch")
+            o.imageSize = ImageSizePolicy::Stretch;
+        else if (v == "pad")
+            o.imageSize = ImageSizePolicy::Pad;
+        else
+            throw UsageError("--image-size must be stretch or pad");
+    }
+    o.device = args.value("device", o.device);
+    o.dtype = args.value("dtype", o.dtype);
+    o.validate();
+    parseDtype(o.dtype); // an unknown dtype is an error before anything loads
+    return o;
+}
+
+std::string resolveModelPath(const Args& args)
+{
+    std::string path = args.value("model");
+    if (path.empty()) {
+        path = resourcePath("models/toy");
+        if (!fs::exists(path))
+            throw Error(ErrorKind::Io, "no bundled model at '" + path + "': pass --model PATH");
+    }
+    return path;
+}
+
+SegmentSetup readSetup(const Args& args)
+{
+    SegmentSetup s;
+    s.options = readMethodOptions(args);
+    for (const auto& list : args.values("classes"))
+        for (const auto& c : splitList(list, ','))
+            s.classes.push_back(c);
+    for (const auto& file : args.values("classes-file"))
+        for (const auto& c : readClassesFile(file))
+            s.classes.push_back(c);
+    if (!args.has("classes") && !args.has("classes-file"))
+        throw UsageError("give the classes with --classes \"a,b\" or --classes-file FILE");
+    Segmenter::normalizeClasses(s.classes); // empty, duplicated or misplaced names: an error now
+
+    s.modelPath = resolveModelPath(args);
+    s.formats = OutputFormats::parse(args.value("format", "voc,overlay"));
+    s.outDir = args.value("out");
+    if (s.outDir.empty())
+        throw UsageError("give the output folder with --out DIR");
+    s.overlayAlpha = args.doubleValue("overlay-alpha", s.overlayAlpha);
+    if (!(s.overlayAlpha >= 0 && s.overlayAlpha <= 1))
+        throw UsageError("--overlay-alpha must be in [0, 1]");
+    s.labelmeEpsilon = args.doubleValue("epsilon", s.labelmeEpsilon);
+    if (!(s.labelmeEpsilon >= 0))
+        throw UsageError("--epsilon must be non-negative");
+    s.colormap = args.value("colormap", s.colormap);
+    colormapFromName(s.colormap);
+    s.quiet = args.has("quiet");
+    return s;
+}
+
+void ensureWritableDir(const std::string& dir)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir))
+        throw Error(ErrorKind::Io, "cannot create the output folder '" + dir + "'" + (ec ? ": " + ec.message() : ""));
+    const std::string probe = (fs::path(dir) / (".invseg-write-probe-" + std::to_string(::getpid()))).string();
+    {
+        std::ofstream out(probe);
+        if (!out || !(out << "x") || !(out.flush())) {
+            out.close();
+            fs::remove(probe, ec);
+            throw Error(ErrorKind::Io, "the output folder '" + dir + "' is not writable");
+        }
+    }
+    fs::remove(probe, ec);
+}
+
+std::shared_ptr<SdModel> loadModel(const SegmentSetup& setup)
+{
+    return loadModel(setup.modelPath, setup.options, setup.quiet);
+}
+
+std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet)
+{
+    ModelOptions mo;
+    mo.device = options.device;
+    mo.dtype = options.dtype;
+    parseDevice(mo.device); // CUDA asked for where there is none: say so before reading gigabytes
+    const auto t0 = std::chrono::steady_clock::now();
+    auto model = SdModel::load(path, mo);
+    if (!quiet)
+        std::cerr << "model: " << path << " (" << toString(model->variant()) << ", "
+                  << model->nativeImageSize() << " px, " << model->device().str() << ", " << dtypeName(model->dtype())
+                  << ") loaded in "
+                  << formatSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
+                  << "\n";
+    return model;
+}
+
+Progress::Progress(bool quiet, int imageCount) : m_quiet(quiet), m_tty(::isatty(2)), m_count(imageCount) {}
+
+void Progress::beginImage(int index, const std::string& name)
+{
+    m_index = index;
+    m_name = name;
+}
+
+void Progress::step(const StepReport& r)
+{
+    if (m_quiet || r.step == 0 || r.totalSteps == 0)
+        return;
+    const double perStep = r.elapsedMs / 1000.0 / std::max(1, r.step);
+    const double eta = perStep * (r.totalSteps - r.step);
+    std::ostringstream o;
+    o << "[" << m_index + 1 << "/" << m_count << "] " << m_name << " ";
+    if (m_tty) {
+        const int width = 20;
+        const int filled = r.step * width / r.totalSteps;
+        o << "[" << std::string(filled, '#') << std::string(width - filled, '.') << "] ";
+    }
+    o << "step " << r.step << "/" << r.totalSteps << " loss " << std::fixed << std::setprecision(4) << r.loss
+      << " (csc " << r.csc << ", ent " << r.entropy << ") " << std::setprecision(0) << r.stepMs << " ms/step ETA "
+      << formatSeconds(eta);
+    if (m_tty)
+        std::cerr << "\r\033[K" << o.str() << std::flush;
+    else if (r.step == r.totalSteps || r.step % 5 == 0)
+        std::cerr << o.str() << "\n";
+}
+
+void Progress::endImage(const std::string& message)
+{
+    if (m_quiet)
+        return;
+    if (m_tty)
+        std::cerr << "\r\033[K";
+    std::cerr << "[" << m_index + 1 << "/" << m_count << "] " << m_name << ": " << message << "\n";
+}
+
+std::string fileStem(const std::string& path)
+{
+    return fs::path(path).stem().string();
+}
+
+bool isImageFileName(const std::string& path)
+{
+    std::string ext = fs::path(path).extension().string();
+    for (auto& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    static const std::set<std::string> kAlways = {".png", ".ppm", ".pgm", ".pnm"};
+#ifdef INVSEG_HAVE_OPENCV
+    static const std::set<std::string> kOpenCv = {".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"};
+    if (kOpenCv.count(ext))
+        return true;
+#endif
+    return kAlways.count(ext) > 0;
+}
+
+std::string outputStem(const std::string& outDir, const std::string& imagePath)
+{
+    return (fs::path(outDir) / fileStem(imagePath)).string();
+}
+
+std::string reportPath(const std::string& outDir, const std::string& imagePath)
+{
+    return outputStem(outDir, imagePath) + ".report.json";
+}
+
+LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
+                          Progress& progress, const std::atomic<bool>* cancel)
+{
+    const Image image = loadImage(imagePath);
+    SegmentCallbacks cb;
+    cb.cancel = cancel;
+    cb.onStep = [&](const StepReport& r) { progress.step(r); };
+    const SegmentResult result = segmenter.segment(imageToTensor(image), setup.classes, setup.options, cb);
+    const LabelMap labels = tensorToLabelMap(result.labels);
+
+    // Every output goes through an atomic writer; if one fails, the ones already written are removed so that
+    // a failed image leaves nothing (and --resume redoes it).
+    const std::string stem = outputStem(setup.outDir, imagePath);
+    std::vector<std::string> written;
+    nlohmann::json outputs = nlohmann::json::object();
+    try {
+        if (setup.formats.voc) {
+            writeVocPng(stem + ".png", labels, result.classNames);
+            written.push_back(stem + ".png");
+            written.push_back(classesFilePath(stem + ".png"));
+            outputs["voc"] = fs::path(stem + ".png").filename().string();
+        }
+        if (setup.formats.overlay) {
+            saveRgbPng(stem + ".overlay.png", colorOverlay(image, labels, static_cast<float>(setup.overlayAlpha)));
+            written.push_back(stem + ".overlay.png");
+            outputs["overlay"] = fs::path(stem + ".overlay.png").filename().string();
+        }
+        if (setup.formats.heatmaps) {
+            namespace F = torch::nn::functional;
+            auto maps = F::interpolate(result.maps.unsqueeze(0), F::InterpolateFuncOptions()
+                                                                     .size(std::vector<int64_t>{image.height, image.width})
+                                                                     .mode(torch::kBilinear)
+                                                                     .align_corners(false))[0]
+                            .clamp(0, 1)
+                            .contiguous();
+            const auto cmap = colormapFromName(setup.colormap);
+            nlohmann::json heat = nlohmann::json::object();
+            for (size_t c = 0; c < result.classNames.size(); ++c) {
+                const auto plane = maps[static_cast<int64_t>(c)].contiguous();
+                const std::string path = stem + ".heat." + safeName(result.classNames[c]) + ".png";
+                saveRgbPng(path, heatmapImage(plane.data_ptr<float>(), image.width, image.height, cmap));
+                written.push_back(path);
+                heat[result.classNames[c]] = fs::path(path).filename().string();
+            }
+            outputs["heatmaps"] = heat;
+        }
+        if (setup.formats.labelme) {
+            // labelme expects imagePath relative to the JSON file.
+            std::error_code ec;
+            auto rel = fs::relative(fs::absolute(imagePath), fs::absolute(setup.outDir), ec);
+            const std::string imageRef = ec || rel.empty() ? fs::absolute(imagePath).string() : rel.string();
+            writeJsonAtomic(stem + ".json",
+                            toLabelme(labels, result.classNames, imageRef, image.width, image.height,
+                                      setup.labelmeEpsilon));
+            written.push_back(stem + ".json");
+            outputs["labelme"] = fs::path(stem + ".json").filename().string();
+        }
+        nlohmann::json report = result.report;
+        report["image"] = {{"path", imagePath}, {"width", image.width}, {"height", image.height}};
+        report["outputs"] = outputs;
+        std::map<std::string, uint64_t> pixels;
+        for (uint8_t l : labels.labels)
+            if (l < result.classNames.size())
+                ++pixels[result.classNames[l]];
+        report["pixels_per_class"] = pixels;
+        writeJsonAtomic(reportPath(setup.outDir, imagePath), report);
+    } catch (...) {
+        std::error_code ec;
+        for (const auto& p : written)
+            fs::remove(p, ec);
+        throw;
+    }
+    std::ostringstream msg;
+    msg << std::fixed << std::setprecision(2) << result.totalMs / 1000.0 << " s";
+    if (!result.history.empty())
+        msg << ", final loss " << std::setprecision(4) << result.history.back().loss;
+    msg << ", peak memory " << std::setprecision(0) << result.peakMemoryMb << " MiB";
+    progress.endImage(msg.str());
+    return labels;
+}
+
+void writeCoco(const std::string& path, const std::vector<std::string>& fileNames, const std::vector<LabelMap>& maps,
+               const std::vector<std::string>& classNames)
+{
+    std::vector<CocoImage> images;
+    for (size_t i = 0; i < maps.size(); ++i)
+        images.push_back({fileNames[i], &maps[i]});
+    writeJsonAtomic(path, toCoco(images, classNames));
+}
+
+} // namespace invseg::cli

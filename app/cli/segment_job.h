@@ -1,0 +1,97 @@
+// What `segment` and `batch` share: options from flags, model loading, output formats, one image end to end.
+#pragma once
+
+#include "args.h"
+#include "invseg/exports.h"
+#include "invseg/segment_options.h"
+#include "invseg/segmenter.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace invseg::cli {
+
+/// The value options and flags every segmenting command accepts (merged into each command's own).
+extern const std::set<std::string> kSegmentValueOptions;
+extern const std::set<std::string> kSegmentFlags;
+
+/// Help text for those options.
+extern const char* kSegmentOptionsHelp;
+
+struct OutputFormats {
+    bool voc = false, overlay = false, heatmaps = false, labelme = false, coco = false;
+    /// Parses "voc,overlay,heatmaps,labelme,coco" (any subset; "all"); UsageError names an unknown one.
+    static OutputFormats parse(const std::string& list);
+};
+
+/// Everything the commands resolve from flags before any work is done.
+struct SegmentSetup {
+    SegmentOptions options;
+    std::vector<std::string> classes; ///< as the user gave them (Segmenter::normalizeClasses checked)
+    std::string modelPath;
+    OutputFormats formats;
+    std::string outDir;
+    double overlayAlpha = 0.5;
+    double labelmeEpsilon = 1.0;
+    std::string colormap = "viridis";
+    bool quiet = false;
+};
+
+/// Reads --config, then --steps/--lr/--timestep/--views/--seed/--device/--dtype/--image-size on top, the classes
+/// (--classes "a,b" and/or --classes-file), --model (default: the bundled model), --format, --out. Throws UsageError
+/// or invseg::Error (bad config file, bad classes) before anything is loaded or written.
+SegmentSetup readSetup(const Args& args);
+
+/// Creates outDir if needed and proves it writable with a probe file (removed again). Error(Io) naming the folder.
+void ensureWritableDir(const std::string& dir);
+
+/// --config, then the method flags on top (steps, lr, timestep, views, seed, image-size, device, dtype, baseline).
+SegmentOptions readMethodOptions(const Args& args);
+/// --model, or the bundled model (Error(Io) when it is missing).
+std::string resolveModelPath(const Args& args);
+
+/// Loads the model on the options' device and dtype, with a line on stderr unless quiet.
+std::shared_ptr<SdModel> loadModel(const SegmentSetup& setup);
+std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet);
+
+torch::Tensor imageToTensor(const Image& image);
+LabelMap tensorToLabelMap(const torch::Tensor& labels);
+
+/// Progress on stderr: a bar rewritten in place on a terminal, a line every few steps otherwise.
+class Progress {
+public:
+    Progress(bool quiet, int imageCount);
+    void beginImage(int index, const std::string& name);
+    void step(const StepReport& r);
+    void endImage(const std::string& message);
+
+private:
+    bool m_quiet, m_tty;
+    int m_count, m_index = 0;
+    std::string m_name;
+};
+
+/// The output names of an image: "<out>/<stem>.png", ".classes.txt", ".overlay.png", ".heat.<class>.png",
+/// ".json" (labelme), ".report.json" (written last: its presence means the image is done).
+std::string outputStem(const std::string& outDir, const std::string& imagePath);
+std::string reportPath(const std::string& outDir, const std::string& imagePath);
+
+/// Loads the image, segments it and writes the chosen outputs atomically, the report last. Returns the label map
+/// (for COCO, collected by the caller). Throws invseg::Error; on failure no output of this image is left.
+LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
+                          Progress& progress, const std::atomic<bool>* cancel);
+
+/// Writes a COCO file of the given images (file names relative to the out dir's images), atomically.
+void writeCoco(const std::string& path, const std::vector<std::string>& fileNames, const std::vector<LabelMap>& maps,
+               const std::vector<std::string>& classNames);
+
+/// The file name without folders and extension.
+std::string fileStem(const std::string& path);
+
+/// The set of image extensions the loader can read in this build (lower case, with the dot).
+bool isImageFileName(const std::string& path);
+
+} // namespace invseg::cli

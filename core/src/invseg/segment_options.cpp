@@ -1,0 +1,106 @@
+// JSON round trip and validation of SegmentOptions.
+#include "invseg/segment_options.h"
+
+#include "invseg/error.h"
+
+#include <algorithm>
+
+namespace invseg {
+
+nlohmann::json SegmentOptions::toJson() const
+{
+    return {{"prompt_template", promptTemplate},
+            {"learn_all_positions", learnAllPositions},
+            {"timestep", timestep},
+            {"seed", seed},
+            {"level_weights", levelWeights},
+            {"temperature", temperature},
+            {"anchor_threshold", anchorThreshold},
+            {"tau", tau},
+            {"entropy_weight", entropyWeight},
+            {"learning_rate", learningRate},
+            {"steps", steps},
+            {"views", views},
+            {"reuse_self_attention", reuseSelfAttention},
+            {"image_size", imageSize == ImageSizePolicy::Stretch ? "stretch" : "pad"},
+            {"device", device},
+            {"dtype", dtype}};
+}
+
+SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
+{
+    if (!j.is_object())
+        throw Error(ErrorKind::InvalidInput, "options must be a JSON object");
+    static const char* kKnown[] = {"prompt_template", "learn_all_positions", "timestep", "seed", "level_weights",
+                                   "temperature", "anchor_threshold", "tau", "entropy_weight", "learning_rate",
+                                   "steps", "views", "reuse_self_attention", "image_size", "device", "dtype"};
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown))
+            throw Error(ErrorKind::InvalidInput, "unknown option '" + it.key() + "'");
+    SegmentOptions o;
+    auto read = [&](const char* key, auto& field) {
+        if (!j.contains(key))
+            return;
+        try {
+            field = j.at(key).get<std::decay_t<decltype(field)>>();
+        } catch (const nlohmann::json::exception&) {
+            throw Error(ErrorKind::InvalidInput, std::string("option '") + key + "' has the wrong type");
+        }
+    };
+    read("prompt_template", o.promptTemplate);
+    read("learn_all_positions", o.learnAllPositions);
+    read("timestep", o.timestep);
+    read("seed", o.seed);
+    read("level_weights", o.levelWeights);
+    read("temperature", o.temperature);
+    read("anchor_threshold", o.anchorThreshold);
+    read("tau", o.tau);
+    read("entropy_weight", o.entropyWeight);
+    read("learning_rate", o.learningRate);
+    read("steps", o.steps);
+    read("views", o.views);
+    read("reuse_self_attention", o.reuseSelfAttention);
+    read("device", o.device);
+    read("dtype", o.dtype);
+    if (j.contains("image_size")) {
+        std::string s;
+        read("image_size", s);
+        if (s == "stretch")
+            o.imageSize = ImageSizePolicy::Stretch;
+        else if (s == "pad")
+            o.imageSize = ImageSizePolicy::Pad;
+        else
+            throw Error(ErrorKind::InvalidInput, "option 'image_size' must be \"stretch\" or \"pad\"");
+    }
+    o.validate();
+    return o;
+}
+
+void SegmentOptions::validate() const
+{
+    auto bad = [](const std::string& what) { throw Error(ErrorKind::InvalidInput, what); };
+    if (promptTemplate.find("{classes}") == std::string::npos)
+        bad("prompt_template must contain {classes}");
+    if (timestep < 0 || timestep > 999)
+        bad("timestep must be in [0, 999], got " + std::to_string(timestep));
+    if (steps < 0 || steps > 10000)
+        bad("steps must be in [0, 10000], got " + std::to_string(steps));
+    if (views < 1 || views > 2)
+        bad("views must be 1 or 2, got " + std::to_string(views));
+    if (!(temperature > 0) || !(tau > 0))
+        bad("temperature and tau must be positive");
+    if (!(anchorThreshold >= 0 && anchorThreshold <= 1))
+        bad("anchor_threshold must be in [0, 1]");
+    if (!(learningRate >= 0) || !(entropyWeight >= 0))
+        bad("learning_rate and entropy_weight must be non-negative");
+    double sum = 0;
+    for (double w : levelWeights) {
+        if (!(w >= 0))
+            bad("level_weights must be non-negative");
+        sum += w;
+    }
+    if (!(sum > 0))
+        bad("level_weights must give some level a positive weight");
+}
+
+} // namespace invseg

@@ -1,0 +1,255 @@
+// The whole InvSeg loop on every golden tiny model: shapes, finite losses, frozen weights, determinism, errors.
+#include "invseg/error.h"
+#include "invseg/nn/unet.h"
+#include "invseg/sd_model.h"
+#include "invseg/segmenter.h"
+#include "support/golden_sets.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <atomic>
+#include <cmath>
+
+namespace invseg {
+namespace {
+
+using test::GoldenSet;
+
+std::vector<GoldenSet> setsOrSkip()
+{
+    auto sets = test::goldenSets();
+    if (sets.empty() && test::runningInCi())
+        ADD_FAILURE() << "no golden set under " << test::goldenRoot() << " (CI=true: a missing golden folder fails)";
+    return sets;
+}
+
+/// A non-square test image with a few flat regions, so the maps have something to find.
+torch::Tensor testImage(int64_t h, int64_t w)
+{
+    auto img = torch::zeros({h, w, 3}, torch::kUInt8);
+    img.slice(0, 0, h / 2).select(2, 2).fill_(200);                      // blue top
+    img.slice(0, h / 2, h).select(2, 1).fill_(160);                      // green bottom
+    img.slice(0, h / 3, 2 * h / 3).slice(1, w / 3, 2 * w / 3).select(2, 0).fill_(230); // red square
+    return img;
+}
+
+SegmentOptions fastOptions(int steps)
+{
+    SegmentOptions o;
+    o.steps = steps;
+    return o;
+}
+
+TEST(Segmenter, RunsKStepsWithFiniteLossesAndFullCoverage)
+{
+    for (const auto& set : setsOrSkip()) {
+        SCOPED_TRACE(set.name);
+        auto model = SdModel::load(set.diffusersDir());
+        Segmenter seg(model);
+        const int K = 3;
+        const auto image = testImage(45, 70);
+        std::vector<int> seen;
+        SegmentCallbacks cb;
+        cb.wantMaps = true;
+        cb.onStep = [&](const StepReport& r) {
+            seen.push_back(r.step);
+            ASSERT_TRUE(r.refinedMaps.defined());
+            ASSERT_EQ(r.refinedMaps.dim(), 3);
+            EXPECT_EQ(r.refinedMaps.size(0), 4);
+            EXPECT_EQ(r.labels.sizes(), r.refinedMaps[0].sizes());
+            EXPECT_EQ(r.anchors.sizes(), r.refinedMaps.sizes());
+            EXPECT_EQ(r.posteriors.sizes(), r.refinedMaps.sizes());
+            // Posteriors sum to 1 over classes.
+            EXPECT_LT((r.posteriors.sum(0) - 1).abs().max().item<double>(), 1e-4);
+        };
+        const auto res = seg.segment(image, {"sky", "grass", "box"}, fastOptions(K), cb);
+        EXPECT_EQ(seen, (std::vector<int>{0, 1, 2, 3}));
+        ASSERT_EQ(res.history.size(), static_cast<size_t>(K));
+        for (const auto& s : res.history) {
+            EXPECT_TRUE(std::isfinite(s.loss));
+            EXPECT_TRUE(std::isfinite(s.csc));
+            EXPECT_TRUE(std::isfinite(s.entropy));
+            EXPECT_NEAR(s.loss, s.csc + s.entropy, 1e-5 * std::max(1.0, std::abs(s.loss)));
+            EXPECT_GE(s.entropy, 0.0);
+            EXPECT_LE(s.entropy, std::log(4.0) + 1e-6);
+        }
+        EXPECT_EQ(res.classNames, (std::vector<std::string>{"background", "sky", "grass", "box"}));
+        ASSERT_EQ(res.labels.sizes(), (std::vector<int64_t>{45, 70}));
+        EXPECT_EQ(res.labels.scalar_type(), torch::kByte);
+        EXPECT_LT(res.labels.max().item<int>(), 4); // every pixel gets one of the 4 labels
+        const int64_t lat = model->unetConfig().sampleSize;
+        EXPECT_EQ(res.maps.sizes(), (std::vector<int64_t>{4, lat, lat}));
+        EXPECT_EQ(res.initialMaps.sizes(), res.maps.sizes());
+        EXPECT_TRUE(torch::isfinite(res.maps).all().item<bool>());
+        EXPECT_GE(res.maps.min().item<double>(), 0.0);
+        EXPECT_LE(res.maps.max().item<double>(), 1.0 + 1e-6);
+        EXPECT_EQ(res.report["options"]["steps"], K);
+        EXPECT_EQ(res.report["steps"].size(), static_cast<size_t>(K));
+        EXPECT_GT(res.peakMemoryMb, 0.0);
+    }
+}
+
+TEST(Segmenter, OnlyTheClassTokensChangeAndWeightsStayBitIdentical)
+{
+    for (const auto& set : setsOrSkip()) {
+        SCOPED_TRACE(set.name);
+        auto model = SdModel::load(set.diffusersDir());
+        std::vector<torch::Tensor> before;
+        for (const auto& p : model->unet()->parameters())
+            before.push_back(p.detach().clone());
+        Segmenter seg(model);
+        const auto res = seg.segment(testImage(32, 32), {"sky", "box"}, fastOptions(2));
+
+        size_t i = 0;
+        for (const auto& p : model->unet()->parameters()) {
+            EXPECT_FALSE(p.requires_grad());
+            EXPECT_TRUE(torch::equal(p.detach(), before[i++])) << "a UNet weight changed";
+        }
+        // The encoder output of the same ids: equal everywhere but at the class positions.
+        const auto ids = torch::tensor(res.promptIds, torch::kLong).unsqueeze(0);
+        torch::Tensor P0;
+        {
+            torch::NoGradGuard g;
+            P0 = model->encodeText(ids)[0].to(torch::kFloat);
+        }
+        ASSERT_EQ(res.conditioning.sizes(), P0.sizes());
+        std::vector<bool> learnable(static_cast<size_t>(P0.size(0)), false);
+        for (const auto& cls : res.tokenPositions)
+            for (auto pos : cls)
+                learnable[static_cast<size_t>(pos)] = true;
+        int changed = 0;
+        for (int64_t r = 0; r < P0.size(0); ++r) {
+            const bool same = torch::equal(res.conditioning[r], P0[r]);
+            if (learnable[static_cast<size_t>(r)])
+                changed += same ? 0 : 1;
+            else
+                EXPECT_TRUE(same) << "position " << r << " is not a class token but changed";
+        }
+        EXPECT_GT(changed, 0) << "no class token moved in 2 Adam steps";
+    }
+}
+
+TEST(Segmenter, SameSeedOnCpuGivesIdenticalLabels)
+{
+    const auto sets = setsOrSkip();
+    if (sets.empty())
+        GTEST_SKIP();
+    auto model = SdModel::load(sets[0].diffusersDir());
+    Segmenter seg(model);
+    const auto img = testImage(40, 40);
+    const auto a = seg.segment(img, {"sky", "grass"}, fastOptions(2));
+    const auto b = seg.segment(img, {"sky", "grass"}, fastOptions(2));
+    EXPECT_TRUE(torch::equal(a.labels, b.labels));
+    EXPECT_TRUE(torch::equal(a.maps, b.maps));
+    ASSERT_EQ(a.history.size(), b.history.size());
+    for (size_t i = 0; i < a.history.size(); ++i)
+        EXPECT_EQ(a.history[i].loss, b.history[i].loss);
+}
+
+TEST(Segmenter, BaselineIsTheSamePathWithZeroSteps)
+{
+    const auto sets = setsOrSkip();
+    if (sets.empty())
+        GTEST_SKIP();
+    auto model = SdModel::load(sets[0].diffusersDir());
+    Segmenter seg(model);
+    const auto img = testImage(40, 48);
+    const auto base = seg.segment(img, {"sky", "grass"}, fastOptions(0));
+    EXPECT_TRUE(base.history.empty());
+    EXPECT_EQ(base.labels.sizes(), (std::vector<int64_t>{40, 48}));
+    // With no update, the final maps are the initial ones (same tokens, same noise).
+    EXPECT_TRUE(torch::allclose(base.maps, base.initialMaps, 1e-5, 1e-6));
+    // And a 2-step run starts from exactly those maps.
+    const auto run = seg.segment(img, {"sky", "grass"}, fastOptions(2));
+    EXPECT_TRUE(torch::equal(run.initialMaps, base.initialMaps));
+}
+
+TEST(Segmenter, CancelStopsWithinAStep)
+{
+    const auto sets = setsOrSkip();
+    if (sets.empty())
+        GTEST_SKIP();
+    auto model = SdModel::load(sets[0].diffusersDir());
+    Segmenter seg(model);
+    std::atomic<bool> cancel{false};
+    int lastStep = -1;
+    SegmentCallbacks cb;
+    cb.cancel = &cancel;
+    cb.onStep = [&](const StepReport& r) {
+        lastStep = r.step;
+        if (r.step == 1)
+            cancel = true;
+    };
+    try {
+        seg.segment(testImage(32, 32), {"sky"}, fastOptions(50), cb);
+        FAIL() << "a cancelled run must throw Error(Cancelled)";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Cancelled);
+    }
+    EXPECT_EQ(lastStep, 1);
+}
+
+TEST(Segmenter, BadClassListsAreClearErrors)
+{
+    auto expectInvalid = [](const std::vector<std::string>& classes, const std::string& needle) {
+        try {
+            Segmenter::normalizeClasses(classes);
+            ADD_FAILURE() << "accepted a bad class list";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    expectInvalid({}, "empty");
+    expectInvalid({"cat", " "}, "empty name");
+    expectInvalid({"cat", "Cat"}, "twice");
+    expectInvalid({"cat", "background"}, "background");
+    EXPECT_EQ(Segmenter::normalizeClasses({"background", "cat"}), (std::vector<std::string>{"background", "cat"}));
+}
+
+TEST(Segmenter, TooManyClassesSaysHowManyFit)
+{
+    const auto sets = setsOrSkip();
+    if (sets.empty())
+        GTEST_SKIP();
+    auto model = SdModel::load(sets[0].diffusersDir());
+    Segmenter seg(model);
+    std::vector<std::string> classes;
+    for (int i = 0; i < 60; ++i)
+        classes.push_back("thing" + std::to_string(i));
+    try {
+        seg.segment(testImage(16, 16), classes, fastOptions(1));
+        FAIL() << "60 classes cannot fit in 77 tokens";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("at most"), std::string::npos) << msg;
+        // The number it names must really fit, and one more must not.
+        const auto pos = msg.find("at most ");
+        const int fit = std::stoi(msg.substr(pos + 8));
+        ASSERT_GT(fit, 0);
+        ASSERT_LT(fit, 60);
+        std::vector<std::string> ok(classes.begin(), classes.begin() + fit);
+        EXPECT_NO_THROW(seg.segment(testImage(16, 16), ok, fastOptions(0)));
+        std::vector<std::string> over(classes.begin(), classes.begin() + fit + 1);
+        EXPECT_THROW(seg.segment(testImage(16, 16), over, fastOptions(0)), Error);
+    }
+}
+
+TEST(SegmentOptions, JsonRoundTripAndBadFields)
+{
+    SegmentOptions o;
+    o.steps = 7;
+    o.levelWeights = {0, 1, 0, 0};
+    o.imageSize = ImageSizePolicy::Pad;
+    const auto back = SegmentOptions::fromJson(o.toJson());
+    EXPECT_EQ(back.toJson(), o.toJson());
+    EXPECT_THROW(SegmentOptions::fromJson({{"stepz", 3}}), Error);
+    EXPECT_THROW(SegmentOptions::fromJson({{"steps", "many"}}), Error);
+    EXPECT_THROW(SegmentOptions::fromJson({{"views", 3}}), Error);
+    EXPECT_THROW(SegmentOptions::fromJson({{"level_weights", {0, 0}}}), Error);
+}
+
+} // namespace
+} // namespace invseg
