@@ -50,17 +50,14 @@ int cmdSegment(const Argv& argv)
         throw UsageError("give at least one image with --image FILE");
     const SegmentSetup setup = readSetup(args);
 
-    // Check every input before loading anything: a bad file costs nothing and writes nothing.
+    // Check every input before loading anything: a bad file costs nothing and writes nothing. Each image is decoded
+    // once here (and dropped) so that a truncated file is caught before any output is written, not half-way.
     std::map<std::string, std::string> stems;
     for (const auto& path : images) {
-        const ImageInfo info = probeImage(path);
-        if (static_cast<int64_t>(info.width) * info.height > kDefaultMaxPixels)
-            throw Error(ErrorKind::Unsupported, "'" + path + "' is " + std::to_string(info.width) + "x" +
-                                                    std::to_string(info.height) + ", over the limit of " +
-                                                    std::to_string(kDefaultMaxPixels) + " pixels");
         const auto [it, fresh] = stems.emplace(fileStem(path), path);
         if (!fresh)
             throw UsageError("'" + it->second + "' and '" + path + "' would write the same outputs (same name)");
+        (void)loadImage(path);
     }
     ensureWritableDir(setup.outDir);
     auto model = loadModel(setup);

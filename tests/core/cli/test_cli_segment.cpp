@@ -1,0 +1,353 @@
+// segment / batch / evaluate through the real CLI: outputs, reports, sharding, resume, and every kind of bad input.
+#include "support/golden_sets.h"
+#include "support/run_command.h"
+
+#include "invseg/image.h"
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+#include <torch/cuda.h>
+
+#include <filesystem>
+#include <fstream>
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+namespace invseg::test {
+namespace {
+
+std::string goldenModel()
+{
+    const auto sets = goldenSets();
+    return sets.empty() ? std::string() : sets.front().diffusersDir();
+}
+
+#define REQUIRE_GOLDEN_MODEL(var)                                                                                    \
+    const std::string var = goldenModel();                                                                           \
+    if (var.empty()) {                                                                                               \
+        if (runningInCi())                                                                                           \
+            FAIL() << "no golden set under " << goldenRoot();                                                        \
+        GTEST_SKIP() << "no golden set";                                                                             \
+    }
+
+std::string fixture(const std::string& name)
+{
+    return std::string(INVSEG_TEST_DATA_DIR) + "/images/" + name;
+}
+
+/// A small RGB test image written with the engine's PNG encoder.
+std::string writeImage(const ScratchDir& dir, const std::string& name, int w, int h)
+{
+    Image img;
+    img.width = w;
+    img.height = h;
+    img.rgb.resize(static_cast<size_t>(w) * h * 3);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            uint8_t* p = &img.rgb[(static_cast<size_t>(y) * w + x) * 3];
+            p[0] = y < h / 2 ? 90 : 40;
+            p[1] = y < h / 2 ? 140 : 180;
+            p[2] = y < h / 2 ? 230 : 50;
+        }
+    const std::string path = dir.file(name);
+    saveRgbPng(path, img);
+    return path;
+}
+
+uint32_t crc32(const std::string& data)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    for (unsigned char c : data) {
+        crc ^= c;
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+std::string be32(uint32_t v)
+{
+    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+/// A PNG whose IHDR claims width × height and that carries no pixel data worth the name.
+std::string pngClaiming(uint32_t width, uint32_t height)
+{
+    const std::string ihdr = "IHDR" + be32(width) + be32(height) + std::string("\x08\x02\x00\x00\x00", 5);
+    const std::string idat = "IDAT" + std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8);
+    return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + be32(8) + idat +
+           be32(crc32(idat)) + be32(0) + "IEND" + be32(crc32("IEND"));
+}
+
+std::vector<std::string> listDir(const fs::path& dir)
+{
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+nlohmann::json readJson(const std::string& path)
+{
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+}
+
+TEST(CliSegment, WritesEveryFormatAndARepeatableReport)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto image = writeImage(dir, "scene.png", 72, 40);
+    const auto out = dir.file("out");
+    const auto r = runCli({"segment", "--image", image, "--classes", "sky, grass", "--model", model, "--steps", "2",
+                           "--out", out, "--format", "voc,overlay,heatmaps,labelme,coco", "--quiet"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(listDir(out), (std::vector<std::string>{"coco.json", "scene.classes.txt", "scene.heat.background.png",
+                                                      "scene.heat.grass.png", "scene.heat.sky.png", "scene.json",
+                                                      "scene.overlay.png", "scene.png", "scene.report.json"}));
+    const auto labels = loadLabelMap(out + "/scene.png");
+    EXPECT_EQ(labels.width, 72);
+    EXPECT_EQ(labels.height, 40);
+    for (uint8_t l : labels.labels)
+        ASSERT_LT(l, 3);
+    std::ifstream classes(out + "/scene.classes.txt");
+    std::string l0, l1, l2;
+    std::getline(classes, l0);
+    std::getline(classes, l1);
+    std::getline(classes, l2);
+    EXPECT_EQ(l0 + "|" + l1 + "|" + l2, "background|sky|grass");
+
+    const auto report = readJson(out + "/scene.report.json");
+    EXPECT_EQ(report["options"]["steps"], 2);
+    EXPECT_EQ(report["steps"].size(), 2u);
+    EXPECT_TRUE(report["steps"][0]["loss"].is_number());
+    EXPECT_GT(report["peak_memory_mb"].get<double>(), 0.0);
+    EXPECT_EQ(report["image"]["width"], 72);
+    const auto labelme = readJson(out + "/scene.json");
+    EXPECT_EQ(labelme["imageWidth"], 72);
+    EXPECT_EQ(labelme["imagePath"], "../scene.png");
+    const auto coco = readJson(out + "/coco.json");
+    EXPECT_EQ(coco["images"].size(), 1u);
+    EXPECT_EQ(coco["categories"].size(), 2u);
+
+    // The report's options repeat the run: same labels.
+    const auto again = dir.file("again");
+    const auto r2 = runCli({"segment", "--image", image, "--classes", "sky,grass", "--model", model, "--config",
+                            out + "/scene.report.json", "--out", again, "--format", "voc", "--quiet"});
+    ASSERT_EQ(r2.exitCode, 0) << r2.err;
+    EXPECT_EQ(loadLabelMap(again + "/scene.png").labels, labels.labels);
+}
+
+TEST(CliSegment, HandlesSixteenBitGrayscaleAndAlphaImages)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    std::vector<std::string> images = {fixture("gray16.png"), fixture("gray8.png"), fixture("rgba.png"),
+                                       fixture("rgba16.png"), fixture("palette_trns.png")};
+#ifdef INVSEG_HAVE_OPENCV
+    images.push_back(fixture("cmyk.jpg"));
+#endif
+    std::vector<std::string> args = {"segment", "--classes", "thing", "--model", model, "--steps", "1",
+                                     "--out", dir.file("out"), "--format", "voc", "--quiet"};
+    for (const auto& i : images) {
+        args.push_back("--image");
+        args.push_back(i);
+    }
+    const auto r = runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    for (const auto& i : images) {
+        const auto info = probeImage(i);
+        const auto labels = loadLabelMap(dir.file("out/" + fs::path(i).stem().string() + ".png"));
+        EXPECT_EQ(labels.width, info.width) << i;
+        EXPECT_EQ(labels.height, info.height) << i;
+    }
+}
+
+struct BadImage {
+    const char* name;
+    std::string bytes; ///< written to scratch/<name>; empty name suffix "missing" = not written
+    const char* message;
+};
+
+TEST(CliSegment, BadImagesFailWithExitOneAndWriteNothing)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    std::string png;
+    {
+        std::ifstream in(fixture("pattern.png"), std::ios::binary);
+        png.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_GT(png.size(), 100u);
+    const std::vector<BadImage> cases = {
+        {"missing.png", "", "missing.png"},
+        {"empty.png", "\x01", "empty.png"},
+        {"truncated.png", png.substr(0, png.size() / 2), "truncated.png"},
+        {"text.png", "this is not an image\n", "text.png"},
+        {"huge.png", pngClaiming(200000, 200000), "limit"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        ScratchDir dir;
+        const std::string path = dir.file(c.name);
+        if (std::string(c.name) == "empty.png")
+            writeBytes(path, "");
+        else if (!c.bytes.empty())
+            writeBytes(path, c.bytes);
+        const auto good = writeImage(dir, "good.png", 16, 16);
+        const auto r = runCli({"segment", "--image", good, "--image", path, "--classes", "cat", "--model", model,
+                               "--steps", "1", "--out", dir.file("out"), "--quiet"});
+        EXPECT_EQ(r.exitCode, 1) << r.err;
+        EXPECT_THAT(r.err, HasSubstr(c.message));
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+        EXPECT_TRUE(listDir(dir.file("out")).empty()) << "a bad input must write nothing, not even for good.png";
+    }
+}
+
+TEST(CliSegment, BadClassListsDevicesAndModelsAreClearErrors)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto image = writeImage(dir, "a.png", 16, 16);
+    const auto out = dir.file("out");
+    struct Case {
+        std::vector<std::string> args;
+        int exitCode;
+        const char* message;
+    };
+    writeBytes(dir.file("random.safetensors"), std::string(4096, '\x5a'));
+    const std::vector<Case> cases = {
+        {{"--classes", ""}, 1, "empty"},
+        {{"--classes", " , "}, 1, "empty name"},
+        {{"--classes", "cat,dog,Cat"}, 1, "twice"},
+        {{"--classes", "cat", "--device", "quantum"}, 1, "quantum"},
+        {{"--classes", "cat", "--dtype", "fp8"}, 1, "fp8"},
+        {{"--classes", "cat", "--model", dir.file("random.safetensors")}, 1, "random.safetensors"},
+        {{"--classes", "cat", "--model", dir.file("nothing-here")}, 1, "nothing-here"},
+        {{"--classes", "cat", "--steps", "many"}, 2, "--steps"},
+        {{"--classes", "cat", "--format", "gif"}, 2, "gif"},
+        {{"--classes", "cat", "--bogus"}, 2, "--bogus"},
+        {{"--classes-file", dir.file("no-classes.txt")}, 1, "no-classes.txt"},
+    };
+    for (const auto& c : cases) {
+        std::vector<std::string> args = {"segment", "--image", image, "--out", out, "--quiet"};
+        bool hasModel = false;
+        for (const auto& a : c.args)
+            hasModel |= a == "--model";
+        if (!hasModel) {
+            args.push_back("--model");
+            args.push_back(model);
+        }
+        args.insert(args.end(), c.args.begin(), c.args.end());
+        SCOPED_TRACE(::testing::PrintToString(c.args));
+        const auto r = runCli(args);
+        EXPECT_EQ(r.exitCode, c.exitCode) << r.err;
+        EXPECT_THAT(r.err, HasSubstr(c.message));
+        EXPECT_TRUE(listDir(out).empty());
+    }
+    // Missing required options are usage errors.
+    EXPECT_EQ(runCli({"segment", "--image", image, "--model", model, "--out", out}).exitCode, 2);
+    EXPECT_EQ(runCli({"segment", "--image", image, "--model", model, "--classes", "cat"}).exitCode, 2);
+    EXPECT_EQ(runCli({"segment", "--classes", "cat", "--model", model, "--out", out}).exitCode, 2);
+    EXPECT_EQ(runCli({"segment", "--help"}).exitCode, 0);
+}
+
+TEST(CliSegment, CudaWhereThereIsNoneIsAnError)
+{
+    if (torch::cuda::is_available())
+        GTEST_SKIP() << "this machine has CUDA";
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto r = runCli({"segment", "--image", writeImage(dir, "a.png", 16, 16), "--classes", "cat", "--model",
+                           model, "--device", "cuda", "--out", dir.file("out")});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_THAT(r.err, HasSubstr("CUDA"));
+    EXPECT_TRUE(listDir(dir.file("out")).empty());
+}
+
+TEST(CliSegment, UnwritableOutputFolderIsAnErrorNamingIt)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    // A folder under a regular file cannot be created, even by root.
+    writeBytes(dir.file("plain-file"), "x");
+    const auto r = runCli({"segment", "--image", writeImage(dir, "a.png", 16, 16), "--classes", "cat", "--model",
+                           model, "--out", dir.file("plain-file/out")});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_THAT(r.err, HasSubstr("plain-file/out"));
+}
+
+TEST(CliBatch, ShardsSplitTheFolderAndResumeSkipsWhatIsDone)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    fs::create_directories(dir.file("in"));
+    for (const char* name : {"a.png", "b.png", "c.png"})
+        writeImage(dir, std::string("in/") + name, 24, 20);
+    writeBytes(dir.file("in/notes.txt"), "not an image, not listed");
+    const auto out = dir.file("out");
+    auto batch = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"batch", "--input", dir.file("in"), "--out", out, "--classes", "sky",
+                                         "--model", model, "--steps", "1", "--format", "voc,coco"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return runCli(args);
+    };
+    auto r = batch({"--shard", "1/2"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(fs::exists(out + "/b.report.json"));
+    EXPECT_FALSE(fs::exists(out + "/a.report.json"));
+    EXPECT_FALSE(fs::exists(out + "/c.report.json"));
+    EXPECT_EQ(readJson(out + "/coco.shard-1-of-2.json")["images"].size(), 1u);
+
+    r = batch({"--shard", "0/2"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(fs::exists(out + "/a.report.json"));
+    EXPECT_TRUE(fs::exists(out + "/c.report.json"));
+
+    const auto before = fs::last_write_time(out + "/a.png");
+    r = batch({"--resume"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("to do: 0"));
+    EXPECT_EQ(fs::last_write_time(out + "/a.png"), before);
+    EXPECT_EQ(readJson(out + "/coco.json")["images"].size(), 3u);
+
+    // A removed report means the image is redone.
+    fs::remove(out + "/c.report.json");
+    r = batch({"--resume"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("to do: 1"));
+    EXPECT_TRUE(fs::exists(out + "/c.report.json"));
+
+    EXPECT_EQ(batch({"--shard", "2/2"}).exitCode, 2);
+    EXPECT_EQ(batch({"--shard", "x"}).exitCode, 2);
+}
+
+TEST(CliEvaluate, ScoresToySeedsAndWritesJson)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto json = dir.file("eval.json");
+    const auto r = runCli({"evaluate", "--dataset", "toy:seeds=1000000000-1000000002", "--method", "baseline",
+                           "--model", model, "--json", json, "--quiet"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("| class |"));
+    EXPECT_THAT(r.out, HasSubstr("mIoU"));
+    const auto j = readJson(json);
+    ASSERT_TRUE(j["miou"].is_number());
+    EXPECT_GE(j["miou"].get<double>(), 0.0);
+    EXPECT_LE(j["miou"].get<double>(), 100.0);
+    EXPECT_TRUE(j["per_class"].is_object());
+    EXPECT_FALSE(j["per_class"].contains("background")) << "toy pixels all have a real class";
+    EXPECT_EQ(j["images"], 3);
+    EXPECT_EQ(j["options"]["steps"], 0);
+
+    EXPECT_EQ(runCli({"evaluate", "--dataset", "mnist:/x", "--model", model}).exitCode, 1);
+    EXPECT_EQ(runCli({"evaluate", "--dataset", "voc:" + dir.file("no-voc"), "--model", model}).exitCode, 1);
+    EXPECT_EQ(runCli({"evaluate", "--dataset", "toy:seeds=5-1", "--model", model}).exitCode, 1);
+    EXPECT_EQ(runCli({"evaluate", "--dataset", "toy:seeds=1-2", "--method", "magic"}).exitCode, 2);
+}
+
+} // namespace
+} // namespace invseg::test
