@@ -30,6 +30,7 @@ const std::vector<Command>& commands()
         {"segment", "segment images into classes by test-time prompt inversion", cmdSegment},
         {"batch", "segment a folder of images (shardable across machines, resumable)", cmdBatch},
         {"evaluate", "score the baseline or InvSeg on a benchmark (mIoU, per-class IoU)", cmdEvaluate},
+        {"bench", "time InvSeg steps and whole images (SD 1.5 / 2.1 / toy sizes), with peak memory", cmdBench},
     };
     return table;
 }

@@ -14,6 +14,7 @@ int cmdEncodeText(const Argv& args);
 int cmdSegment(const Argv& args);
 int cmdBatch(const Argv& args);
 int cmdEvaluate(const Argv& args);
+int cmdBench(const Argv& args);
 
 /// Ctrl+C (SIGINT) and SIGTERM set a flag that running segmentations check every step, so they stop cleanly.
 void installInterruptHandler();

@@ -44,6 +44,9 @@ public:
     static std::shared_ptr<SdModel> load(const std::string& path, const ModelOptions& options = {});
     /// The same from a checkpoint already read (options.checkpoint is then only used for progress).
     static std::shared_ptr<SdModel> fromCheckpoint(Checkpoint checkpoint, const ModelOptions& options = {});
+    /// A model of the configured sizes with LibTorch's default random initialisation instead of weights (for
+    /// benchmarks: timing does not depend on weight values). Its tensors in `configs` are ignored.
+    static std::shared_ptr<SdModel> withRandomWeights(Checkpoint configs, const ModelOptions& options = {});
 
     ~SdModel();
     SdModel(const SdModel&) = delete;
@@ -86,6 +89,7 @@ public:
 
 private:
     SdModel();
+    static std::shared_ptr<SdModel> build(Checkpoint checkpoint, const ModelOptions& options, bool loadWeights);
 
     std::string m_path;
     CheckpointLayout m_layout = CheckpointLayout::DiffusersFolder;

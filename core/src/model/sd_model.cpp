@@ -84,6 +84,20 @@ std::shared_ptr<SdModel> SdModel::load(const std::string& path, const ModelOptio
 
 std::shared_ptr<SdModel> SdModel::fromCheckpoint(Checkpoint ck, const ModelOptions& options)
 {
+    return build(std::move(ck), options, true);
+}
+
+std::shared_ptr<SdModel> SdModel::withRandomWeights(Checkpoint configs, const ModelOptions& options)
+{
+    configs.predictionTypeKnown = true;
+    configs.unetWeights.clear();
+    configs.vaeWeights.clear();
+    configs.textEncoderWeights.clear();
+    return build(std::move(configs), options, false);
+}
+
+std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& options, bool loadWeights)
+{
     const torch::Device device = parseDevice(options.device);
     const torch::ScalarType dtype = parseDtype(options.dtype);
     if (dtype == torch::kHalf && device.is_cpu())
@@ -110,21 +124,24 @@ std::shared_ptr<SdModel> SdModel::fromCheckpoint(Checkpoint ck, const ModelOptio
         torch::NoGradGuard noGrad;
         report("building text encoder", 0.0);
         m->m_text = std::make_unique<nn::ClipTextModel>(ck.textEncoder);
-        loadStateDict(**m->m_text, ck.textEncoderWeights, "text encoder", path);
+        if (loadWeights)
+            loadStateDict(**m->m_text, ck.textEncoderWeights, "text encoder", path);
         ck.textEncoderWeights.clear();
         (*m->m_text)->to(device, dtype);
         freeze(**m->m_text);
 
         report("building VAE", 0.3);
         m->m_vae = std::make_unique<nn::AutoencoderKL>(ck.vae);
-        loadStateDict(**m->m_vae, ck.vaeWeights, "VAE", path);
+        if (loadWeights)
+            loadStateDict(**m->m_vae, ck.vaeWeights, "VAE", path);
         ck.vaeWeights.clear();
         (*m->m_vae)->to(device, dtype);
         freeze(**m->m_vae);
 
         report("building UNet", 0.5);
         m->m_unet = std::make_unique<nn::UNet2DConditionModel>(ck.unet);
-        loadStateDict(**m->m_unet, ck.unetWeights, "UNet", path);
+        if (loadWeights)
+            loadStateDict(**m->m_unet, ck.unetWeights, "UNet", path);
         ck.unetWeights.clear();
         (*m->m_unet)->to(device, dtype);
         freeze(**m->m_unet);

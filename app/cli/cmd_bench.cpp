@@ -1,0 +1,242 @@
+// `invseg bench`: time InvSeg steps and whole images at SD 1.5 / SD 2.1 / toy sizes, with peak memory.
+#include "args.h"
+#include "cli.h"
+#include "commands.h"
+#include "invseg/checkpoint.h"
+#include "invseg/error.h"
+#include "invseg/exports.h"
+#include "invseg/resources.h"
+#include "invseg/sd_model.h"
+#include "invseg/segmenter.h"
+#include "segment_job.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace invseg::cli {
+namespace {
+
+const char* kHelp = R"(usage: invseg bench [--arch sd15|sd21|toy | --model PATH] [options]
+
+Times InvSeg on one image: the per-step time (UNet forward with the maps the losses need, backward to the
+class tokens, losses, Adam) and the whole image (VAE encode, S, K steps, final maps), with peak memory.
+--arch builds a model of that size with random weights (timing does not depend on the values):
+  sd15  UNet 860 M parameters, 512x512 input, 64x64 latent, CLIP ViT-L text encoder
+  sd21  UNet 865 M parameters, 768x768 input, 96x96 latent, OpenCLIP ViT-H text encoder (23 layers)
+  toy   the bundled toy model's sizes (random weights)
+
+  --model PATH     time a real checkpoint instead
+  --device DEV     cpu, cuda, cuda:N (default cpu)
+  --dtype T        fp32, bf16, fp16 (default fp32 on CPU, bf16 on CUDA)
+  --steps K        optimisation steps per image (default 20)
+  --repeat R       timed images after one warm-up image (default 3)
+  --size PX        input size instead of the architecture's native size (multiple of 64)
+  --classes LIST   class names (default "cat,dog,grass,sky")
+  --views 1|2      views per step (default 2)
+  --reuse-self-attention   compute A once and stop the UNet after the last cross-attention layer used
+  --threads N      CPU threads for LibTorch (default: LibTorch's choice)
+  --json FILE      write {"ms_per_step", "s_per_image", "peak_mem_mb", ...} to FILE
+)";
+
+Checkpoint archConfigs(const std::string& arch)
+{
+    Checkpoint ck;
+    ck.path = "random:" + arch;
+    if (arch == "sd15") {
+        ck.variant = SdVariant::Sd1;
+        // The defaults of the config structs are SD 1.5's.
+        ck.unet.sampleSize = 64;
+        ck.vae.sampleSize = 512;
+    } else if (arch == "sd21") {
+        ck.variant = SdVariant::Sd2;
+        ck.unet.numHeads = {5, 10, 20, 20};
+        ck.unet.crossAttentionDim = 1024;
+        ck.unet.useLinearProjection = true;
+        ck.unet.sampleSize = 96;
+        ck.vae.sampleSize = 768;
+        ck.textEncoder.hiddenSize = 1024;
+        ck.textEncoder.intermediateSize = 4096;
+        ck.textEncoder.numHeads = 16;
+        ck.textEncoder.numLayers = 23;
+        ck.textEncoder.activation = Activation::Gelu;
+        ck.textEncoder.padTokenId = 0;
+        ck.scheduler.predictionType = PredictionType::VPrediction;
+    } else if (arch == "toy") {
+        const std::string path = resourcePath("models/toy");
+        if (!std::filesystem::exists(path))
+            throw Error(ErrorKind::Io, "--arch toy reads the bundled model's configs, and there is none at '" +
+                                           path + "'");
+        CheckpointOptions opt;
+        opt.readUnet = false;
+        opt.readVae = false;
+        Checkpoint sizes = readCheckpoint(path, opt);
+        ck.variant = sizes.variant;
+        ck.unet = sizes.unet;
+        ck.vae = sizes.vae;
+        ck.textEncoder = sizes.textEncoder;
+        ck.scheduler = sizes.scheduler;
+    } else {
+        throw UsageError("--arch must be sd15, sd21 or toy, got '" + arch + "'");
+    }
+    return ck;
+}
+
+struct Stats {
+    double median = 0, min = 0, max = 0;
+};
+
+Stats stats(std::vector<double> v)
+{
+    Stats s;
+    if (v.empty())
+        return s;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    s.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    s.min = v.front();
+    s.max = v.back();
+    return s;
+}
+
+} // namespace
+
+int cmdBench(const Argv& argv)
+{
+    const Args args(argv, {"arch", "model", "device", "dtype", "steps", "repeat", "size", "classes", "views", "threads",
+                           "json"},
+                    {"help", "reuse-self-attention"});
+    if (args.has("help")) {
+        std::cout << kHelp;
+        return kExitOk;
+    }
+    if (!args.positional().empty())
+        throw UsageError("unexpected argument '" + args.positional()[0] + "'");
+    if (args.has("arch") == args.has("model"))
+        throw UsageError("give exactly one of --arch and --model");
+    const std::string device = args.value("device", "cpu");
+    const torch::Device dev = parseDevice(device);
+    const std::string dtype = args.value("dtype", dev.is_cuda() ? "bf16" : "fp32");
+    parseDtype(dtype);
+    const int steps = args.intValue("steps", 20);
+    const int repeat = args.intValue("repeat", 3);
+    if (steps < 1 || repeat < 1)
+        throw UsageError("--steps and --repeat must be at least 1");
+    if (args.has("threads")) {
+        const int t = args.intValue("threads", 0);
+        if (t < 1)
+            throw UsageError("--threads must be at least 1");
+        torch::set_num_threads(t);
+    }
+    const std::string jsonPath = args.value("json");
+    if (!jsonPath.empty()) {
+        const auto parent = std::filesystem::path(jsonPath).parent_path();
+        ensureWritableDir(parent.empty() ? "." : parent.string());
+    }
+
+    ModelOptions mo;
+    mo.device = device;
+    mo.dtype = dtype;
+    const auto tLoad = std::chrono::steady_clock::now();
+    std::shared_ptr<SdModel> model;
+    if (args.has("model")) {
+        if (args.has("size"))
+            throw UsageError("--size applies to --arch (a checkpoint has its own native size)");
+        model = SdModel::load(args.value("model"), mo);
+    } else {
+        Checkpoint ck = archConfigs(args.value("arch"));
+        if (args.has("size")) {
+            const int px = args.intValue("size", 0);
+            if (px < 64 || px % 64 != 0)
+                throw UsageError("--size must be a positive multiple of 64");
+            ck.unet.sampleSize = px / 8;
+            ck.vae.sampleSize = px;
+        }
+        model = SdModel::withRandomWeights(std::move(ck), mo);
+    }
+    const double loadS = std::chrono::duration<double>(std::chrono::steady_clock::now() - tLoad).count();
+    const int64_t size = model->nativeImageSize();
+
+    SegmentOptions options;
+    options.steps = steps;
+    options.device = device;
+    options.dtype = dtype;
+    options.views = args.intValue("views", 2);
+    options.reuseSelfAttention = args.has("reuse-self-attention");
+    options.validate();
+    std::vector<std::string> classes;
+    {
+        std::stringstream in(args.value("classes", "cat,dog,grass,sky"));
+        std::string c;
+        while (std::getline(in, c, ','))
+            classes.push_back(c);
+    }
+    Segmenter segmenter(model);
+    // A fixed pseudo-random image at the model's native size (so the pipeline resizes nothing).
+    auto gen = at::detail::createCPUGenerator(7);
+    const auto image = torch::randint(0, 256, {size, size, 3}, gen, torch::kLong).to(torch::kUInt8);
+
+    std::vector<double> stepMs, imageS;
+    double peak = 0;
+    installInterruptHandler();
+    SegmentCallbacks cb;
+    cb.cancel = interruptFlag();
+    std::cerr << "bench: " << (args.has("model") ? args.value("model") : "random " + args.value("arch")) << " on "
+              << dev.str() << " " << dtype << ", " << steps << " steps, 1 warm-up + " << repeat << " images\n";
+    for (int r = 0; r <= repeat; ++r) {
+        if (dev.is_cuda())
+            torch::cuda::synchronize();
+        const auto res = segmenter.segment(image, classes, options, cb);
+        if (dev.is_cuda())
+            torch::cuda::synchronize();
+        if (r == 0) {
+            std::cerr << "  warm-up: " << std::fixed << std::setprecision(2) << res.totalMs / 1000 << " s\n";
+            continue;
+        }
+        for (size_t k = 0; k < res.history.size(); ++k)
+            stepMs.push_back(res.history[k].stepMs);
+        imageS.push_back(res.totalMs / 1000.0);
+        peak = std::max(peak, res.peakMemoryMb);
+        std::cerr << "  image " << r << ": " << std::fixed << std::setprecision(2) << res.totalMs / 1000 << " s\n";
+    }
+    const Stats st = stats(stepMs), si = stats(imageS);
+    const auto& u = model->unetConfig();
+    std::ostringstream params;
+    params << std::fixed << std::setprecision(1) << model->parameterCount("unet") / 1e6;
+    std::cout << "| model | device | dtype | input | UNet M params | ms/step (median, min-max) | s/image (median) | "
+                 "peak MB |\n|---|---|---|---|---|---|---|---|\n"
+              << "| " << (args.has("model") ? args.value("model") : args.value("arch")) << " | " << dev.str() << " | "
+              << dtype << " | " << model->nativeImageSize() << "² (latent " << u.sampleSize << "²) | " << params.str()
+              << " | " << std::fixed << std::setprecision(1) << st.median << " (" << st.min << "-" << st.max << ") | "
+              << std::setprecision(3) << si.median << " | " << std::setprecision(0) << peak << " |\n";
+    if (!jsonPath.empty()) {
+        nlohmann::json j = {{"ms_per_step", st.median},
+                            {"ms_per_step_min", st.min},
+                            {"ms_per_step_max", st.max},
+                            {"s_per_image", si.median},
+                            {"s_per_image_min", si.min},
+                            {"s_per_image_max", si.max},
+                            {"peak_mem_mb", peak},
+                            {"load_s", loadS},
+                            {"model", args.has("model") ? args.value("model") : "random:" + args.value("arch")},
+                            {"unet_params_m", model->parameterCount("unet") / 1e6},
+                            {"input_size", model->nativeImageSize()},
+                            {"latent_size", u.sampleSize},
+                            {"device", dev.str()},
+                            {"threads", torch::get_num_threads()},
+                            {"steps", steps},
+                            {"repeat", repeat},
+                            {"classes", classes},
+                            {"options", options.toJson()},
+                            {"libtorch", TORCH_VERSION}};
+        writeJsonAtomic(jsonPath, j);
+    }
+    return kExitOk;
+}
+
+} // namespace invseg::cli
