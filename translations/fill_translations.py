@@ -125,6 +125,7 @@ T = {
     'Brush:': ('Pinsel:', '画笔：'),
     'Brush size in image pixels (mouse wheel while painting)': ('Pinselgröße in Bildpixeln (Mausrad beim Malen)', '画笔大小（图像像素；绘制时可用鼠标滚轮调整）'),
     'Mask opacity:': ('Maskendeckkraft:', '掩码不透明度：'),
+    'Classes from %1': ('Klassen aus %1', '类别来自 %1'),
     'No new images found': ('Keine neuen Bilder gefunden', '未找到新图像'),
     'ignore': ('ignoriert', '忽略'),
     'label %1': ('Label %1', '标签 %1'),

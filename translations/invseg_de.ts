@@ -610,6 +610,10 @@
             <source>Open an image, load a model and add a class first.</source>
             <translation>Öffnen Sie zuerst ein Bild, laden Sie ein Modell und fügen Sie eine Klasse hinzu.</translation>
         </message>
+        <message>
+            <source>Classes from %1</source>
+            <translation>Klassen aus %1</translation>
+        </message>
     </context>
     <context>
         <name>invseg::ui::MapGallery</name>

@@ -610,6 +610,10 @@
             <source>Open an image, load a model and add a class first.</source>
             <translation>请先打开图像、加载模型并添加类别。</translation>
         </message>
+        <message>
+            <source>Classes from %1</source>
+            <translation>类别来自 %1</translation>
+        </message>
     </context>
     <context>
         <name>invseg::ui::MapGallery</name>

@@ -494,6 +494,16 @@ int MainWindow::openPaths(const QStringList& paths)
     }
     const int added = m_documents.size() - first;
     if (added > 0) {
+        // A sample scene comes with its class list beside it (NAME.classes.txt, as resources/samples and the VOC
+        // export write it): use it for the first image opened.
+        const QFileInfo fi(m_documents[first]->path());
+        const QString classesFile = fi.dir().filePath(fi.completeBaseName() + QStringLiteral(".classes.txt"));
+        QStringList list;
+        QString error;
+        if (QFileInfo::exists(classesFile) && ClassPanel::readClassFile(classesFile, &list, &error) && !list.isEmpty()) {
+            m_classes->setClasses(list);
+            showStatus(tr("Classes from %1").arg(QFileInfo(classesFile).fileName()));
+        }
         updateOverlayColors();
         showDocument(first);
         updateRecentMenu();

@@ -375,3 +375,13 @@ TEST_F(WindowFixture, StatusBarNamesTheClassUnderTheCursorAndCtrlWheelZooms)
     // The image point under the cursor stays under it.
     EXPECT_NEAR(canvas->toImage(QPointF(at)).x(), 20.5, 0.6);
 }
+
+TEST_F(WindowFixture, OpeningASampleUsesTheClassListBesideIt)
+{
+    QFile f(dir.filePath(QStringLiteral("scene.classes.txt")));
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Text));
+    f.write("background\ncat\ndog\n");
+    f.close();
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    EXPECT_EQ(window->classPanel()->classes(), (QStringList{QStringLiteral("cat"), QStringLiteral("dog")}));
+}
