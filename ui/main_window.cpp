@@ -288,8 +288,10 @@ void MainWindow::createActions()
 
     // View
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addAction(make(tr("Zoom &In"), QStringLiteral("actionZoomIn"), QKeySequence(tr("Ctrl+=")),
-                               [this] { m_canvas->zoomIn(); }));
+    auto* zoomIn = make(tr("Zoom &In"), QStringLiteral("actionZoomIn"), QKeySequence(tr("Ctrl+=")),
+                        [this] { m_canvas->zoomIn(); });
+    zoomIn->setShortcuts({QKeySequence(tr("Ctrl+=")), QKeySequence(QKeySequence::ZoomIn)});
+    m_viewMenu->addAction(zoomIn);
     m_viewMenu->addAction(make(tr("Zoom &Out"), QStringLiteral("actionZoomOut"), QKeySequence(tr("Ctrl+-")),
                                [this] { m_canvas->zoomOut(); }));
     m_viewMenu->addAction(make(tr("&Fit to Window"), QStringLiteral("actionFit"), QKeySequence(tr("Ctrl+F")),
