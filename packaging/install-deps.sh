@@ -6,7 +6,7 @@
 set -euo pipefail
 
 engine=(build-essential cmake libtorch-dev libopenblas0-pthread libgtest-dev)
-gui=(qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libopencv-dev libgl-dev xvfb
+gui=(qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libopencv-dev libgl-dev xvfb
      xauth)
 packages=("${engine[@]}")
 [[ "${1:-}" == "--engine" ]] || packages+=("${gui[@]}")
