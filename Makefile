@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
-SAMPLE ?= $(firstword $(wildcard resources/samples/*[0-9].png))
+SAMPLE ?= $(firstword $(filter-out %.gt.png,$(wildcard resources/samples/*.png)))
 
 .PHONY: all deps build test run demo package clean
 
@@ -29,6 +29,10 @@ run: build
 
 demo: build
 	$(BUILD_DIR)/app/invseg --help
+	@if [ -n "$(SAMPLE)" ] && [ -d resources/models/toy ]; then \
+	  $(BUILD_DIR)/app/invseg segment --image $(SAMPLE) --classes-file $(basename $(SAMPLE)).classes.txt \
+	    --out $(BUILD_DIR)/demo --format voc,overlay,labelme && echo "demo: outputs in $(BUILD_DIR)/demo"; \
+	fi
 
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB
