@@ -1,0 +1,116 @@
+// Training a small Stable-Diffusion-architecture model on the toy world, written as a diffusers folder.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+// No LibTorch in this header: the trainer's options, progress and result are plain C++.
+//
+// Two stages, run one after the other by trainToyModel():
+//   1. "vae":  AutoencoderKL (8x down, 4 latent channels) on fresh train-split scenes; loss = L1 + L2
+//              reconstruction + klWeight * KL (means over elements). Then the latents of a fixed pool of train
+//              scenes are encoded once and scaling_factor = 1 / std(latents).
+//   2. "unet": CLIP text encoder + UNet2DConditionModel trained jointly on epsilon prediction (uniform timesteps,
+//              the SD scaled-linear schedule), caption dropout (empty prompt), class-list prompts for a fraction
+//              of the items, AdamW, grad-norm clip 1.
+// Every step draws its randomness from torch::manual_seed(f(seed, stage, step)), so a resumed run repeats exactly
+// what an uninterrupted one would have done.
+//
+// Output folder (options.outDir):
+//   model_index.json, unet/, vae/, text_encoder/, scheduler/   the diffusers layout SdModel::load reads
+//   MODEL_CARD.md                                              recipe, losses, sizes
+//   loss.csv                                                   stage,step,loss,lr,seconds
+//   checkpoint/                                                resume state (not part of the model)
+//
+// Threads: trainToyModel runs on the calling thread; the callbacks are called on it too. Set the intra-op thread
+// count (torch::set_num_threads) before calling.
+
+namespace invseg::train {
+
+/// Everything that decides a run; defaults = the shipped resources/models/toy recipe's architecture.
+struct ToyTrainOptions {
+    std::string outDir;
+    std::string device = "cpu";  ///< "cpu", "cuda", "cuda:N"
+    int size = 128;              ///< scene size in pixels (latent = size / 8)
+    uint64_t seed = 0;           ///< initialisation and per-step sampling
+
+    // stage 1: VAE
+    int64_t vaeSteps = 300;
+    int64_t vaeBatch = 8;
+    double vaeLr = 1e-3;
+    double klWeight = 1e-4;
+    std::vector<int64_t> vaeChannels{32, 32, 64, 64};
+    int64_t vaeLayersPerBlock = 1;
+
+    // stage 2: text encoder + UNet
+    int64_t steps = 2000;
+    int64_t batch = 16;
+    double lr = 5e-4;
+    double weightDecay = 1e-2;
+    int64_t warmupSteps = 100;
+    double captionDropout = 0.1;
+    /// Fraction of items whose prompt is the class list in InvSeg's default template ("a photograph of sky and
+    /// grass and ball and background") instead of the scene's caption, so the words the method prompts with
+    /// are trained in that form too.
+    double classPromptFraction = 0.3;
+    int64_t latentPool = 4096;   ///< train scenes (seeds 0..latentPool-1) encoded once for stage 2
+    std::vector<int64_t> unetChannels{32, 64, 128, 128}; ///< cross-attention at every level but the last
+    int64_t unetLayersPerBlock = 1;
+    int64_t unetHeads = 4;
+    int64_t textWidth = 128;
+    int64_t textLayers = 4;
+    int64_t textHeads = 4;
+
+    // run control
+    int64_t saveEvery = 200;     ///< checkpoint every N steps (both stages); 0 = only at the end
+    bool resume = false;         ///< continue from outDir/checkpoint if there is one
+    double maxMinutes = 0;       ///< > 0: stop stage 2 after this much wall time (of this process) and export
+    int64_t stopAtStep = 0;      ///< > 0: stop stage 2 after this step (the schedule still follows `steps`), export;
+                                 ///< repeats a run that maxMinutes stopped, exactly
+    bool fp16 = true;            ///< store UNet and text encoder in fp16 (the VAE stays fp32)
+    std::string commandLine;     ///< recorded in MODEL_CARD.md
+    std::string gitCommit;       ///< recorded in MODEL_CARD.md
+};
+
+struct ToyTrainProgress {
+    std::string stage;           ///< "vae", "encode", "unet"
+    int64_t step = 0;            ///< steps done in this stage
+    int64_t total = 0;
+    double loss = 0;             ///< this step's loss
+    double smoothLoss = 0;       ///< exponential moving average
+    double itPerSec = 0;
+    double etaSeconds = 0;
+};
+
+struct ToyTrainResult {
+    int64_t vaeSteps = 0;
+    int64_t unetSteps = 0;
+    double vaeLoss = 0;          ///< mean of the last 50 stage-1 losses
+    double unetLoss = 0;         ///< mean of the last 50 stage-2 losses
+    double firstUnetLoss = 0;    ///< mean of the first (up to) 50 stage-2 losses of the whole run (from loss.csv)
+    double scalingFactor = 0;
+    double seconds = 0;          ///< wall time of this call
+    bool finished = false;       ///< false when stopped by maxMinutes or cancel (the export is then partial)
+    int64_t modelBytes = 0;      ///< size of the exported weights
+};
+
+struct ToyTrainCallbacks {
+    std::function<void(const ToyTrainProgress&)> onProgress; ///< after every step
+    std::function<void(const std::string&)> onMessage;       ///< stage changes, checkpoints
+    const std::atomic<bool>* cancel = nullptr;              ///< checked every step; saves, exports, returns
+};
+
+/// Trains (or resumes) and exports. Throws invseg::Error (InvalidInput for bad options, Io for the folder).
+ToyTrainResult trainToyModel(const ToyTrainOptions& options, const ToyTrainCallbacks& callbacks = {});
+
+/// The sample scenes shipped in resources/samples: test-split seeds.
+std::vector<uint64_t> sampleSeeds();
+
+/// Writes, for each seed, DIR/toy_<seed>.png (RGB), DIR/toy_<seed>.classes.txt (present class names, one a line)
+/// and DIR/toy_<seed>.gt.png (VOC-palette indexed PNG, index = toy class id). Returns the base names.
+std::vector<std::string> writeToySamples(const std::string& dir, int size, const std::vector<uint64_t>& seeds);
+
+} // namespace invseg::train
