@@ -4,6 +4,7 @@
 #include "args.h"
 #include "commands.h"
 #include "invseg/error.h"
+#include "invseg/resources.h"
 
 #include <c10/util/Exception.h>
 #include <torch/version.h>
@@ -64,6 +65,11 @@ int run(int argc, char** argv)
     }
     if (name == "--version") {
         std::cout << "invseg " << INVSEG_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+        try {
+            std::cout << "resources: " << resourceDir() << "\n";
+        } catch (const Error& e) {
+            std::cout << "resources: not found (" << e.what() << ")\n";
+        }
         return kExitOk;
     }
     for (const auto& c : commands()) {
