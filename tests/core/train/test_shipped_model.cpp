@@ -22,11 +22,12 @@ const fs::path kModel = fs::path(INVSEG_SOURCE_DIR) / "resources" / "models" / "
 const fs::path kSamples = fs::path(INVSEG_SOURCE_DIR) / "resources" / "samples";
 
 // Floor for the baseline (K = 0, method defaults) on toy_2000000000 at 128x128, scored like `invseg evaluate` on
-// the toy world (13 real classes, a background prediction counts as an error).
-// Measured with the shipped model: see kMeasuredBaselineMiou; the floor leaves room for float differences across
-// CPUs / LibTorch builds but fails if the model or the sample is replaced by something that does not localise.
-constexpr double kMeasuredBaselineMiou = 0.0;
-constexpr double kBaselineFloor = 0.0;
+// the toy world (13 real classes, a background prediction counts as an error). Measured with the shipped model
+// (1,188 UNet steps on a shared 2-core CPU, see its MODEL_CARD.md): 4.83 mIoU -- a weak model, barely above chance;
+// the floor guards the loading/segmenting path and catches a broken or swapped model or sample, not quality.
+// CPU runs are deterministic; the margin covers other CPUs / LibTorch builds. Re-measure when the model is retrained.
+constexpr double kMeasuredBaselineMiou = 4.83;
+constexpr double kBaselineFloor = 4.0;
 
 double toyMiou(const LabelMap& predictionLocal, const std::vector<int>& present, LabelMap gt)
 {
