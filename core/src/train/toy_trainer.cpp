@@ -300,6 +300,7 @@ private:
     {
         m_log << stage << ',' << step << ',' << std::setprecision(6) << loss << ',' << lr << ','
               << std::setprecision(1) << std::fixed << elapsed() << std::defaultfloat << '\n';
+        m_log.flush(); // so the log can be watched; rows past the last checkpoint are dropped on resume
     }
 
     // ---- checkpoints ----
@@ -327,6 +328,10 @@ private:
         } catch (const c10::Error& e) {
             throw Error(ErrorKind::Io, tmp.string() + ": cannot save the checkpoint (" + e.what_without_backtrace() + ")");
         }
+        if (m_mean.defined()) {
+            // the stage-2 latent pool, so that a resume does not encode it again (minutes on a CPU)
+            torch::save(std::vector<torch::Tensor>{m_mean.cpu(), m_std.cpu()}, (tmp / "latents.pt").string());
+        }
         writeState(tmp / "state.txt", m_state);
         m_log.flush();
         // checkpoint -> checkpoint.old, checkpoint.tmp -> checkpoint: a crash leaves one complete set behind.
@@ -352,6 +357,7 @@ private:
             return;
         }
         m_state = readState(dir / "state.txt");
+        m_resumedFrom = dir;
         try {
             torch::load(m_vae, (dir / "vae.pt").string(), m_device);
             torch::load(*m_vaeOpt, (dir / "vae_opt.pt").string(), m_device);
@@ -442,7 +448,18 @@ private:
         const auto& tok = ClipTokenizer::bundled();
         const int64_t n = m_o.latentPool;
         message("encoding " + std::to_string(n) + " train scenes (seeds 0.." + std::to_string(n - 1) + ")");
-        std::vector<torch::Tensor> means, stds;
+        std::vector<torch::Tensor> means, stds, cached;
+        if (!m_resumedFrom.empty() && fs::exists(m_resumedFrom / "latents.pt")) {
+            try {
+                torch::load(cached, (m_resumedFrom / "latents.pt").string());
+            } catch (const c10::Error&) {
+                cached.clear();
+            }
+            if (cached.size() != 2 || cached[0].size(0) != n)
+                cached.clear();
+            else
+                message("latent pool read from " + (m_resumedFrom / "latents.pt").string());
+        }
         m_ids = torch::empty({n, kContext}, torch::kLong);
         m_classIds = torch::empty({n, kContext}, torch::kLong);
         const int64_t chunk = 32;
@@ -457,13 +474,15 @@ private:
                 const auto cls = tok.encodePadded(classPrompt(scenes.back()), m_textCfg.padTokenId, kContext);
                 std::memcpy(m_classIds[i].data_ptr<int64_t>(), cls.data(), sizeof(int64_t) * kContext);
             }
-            auto post = m_vae->encode(scenesToTensor(scenes).to(m_device));
-            means.push_back(post.mean.to(torch::kFloat));
-            stds.push_back(torch::exp(0.5 * post.logvar).to(torch::kFloat));
+            if (cached.empty()) {
+                auto post = m_vae->encode(scenesToTensor(scenes).to(m_device));
+                means.push_back(post.mean.to(torch::kFloat));
+                stds.push_back(torch::exp(0.5 * post.logvar).to(torch::kFloat));
+            }
             progress("encode", std::min(n, s + chunk), n, 0, smooth, t0, 0);
         }
-        m_mean = torch::cat(means);
-        m_std = torch::cat(stds);
+        m_mean = cached.empty() ? torch::cat(means) : cached[0].to(m_device);
+        m_std = cached.empty() ? torch::cat(stds) : cached[1].to(m_device);
         m_ids = m_ids.to(m_device);
         m_classIds = m_classIds.to(m_device);
         const auto empty = tok.encodePadded("", m_textCfg.padTokenId, kContext);
@@ -653,6 +672,7 @@ private:
     VaeConfig m_vaeCfg;
     TextEncoderConfig m_textCfg;
     fs::path m_root, m_ckpt;
+    fs::path m_resumedFrom; ///< the checkpoint folder this run resumed from, if any
     Clock::time_point m_start;
     RunState m_state;
     bool m_timeUp = false;

@@ -199,7 +199,10 @@ TEST(ToyTrainer, ResumeContinuesFromTheSavedStepAndRepeatsAStraightRun)
         if ((p.stage == "unet" || p.stage == "vae") && firstStepSeen < 0)
             firstStepSeen = static_cast<int>(p.step);
     };
+    bool poolReused = false;
+    cb2.onMessage = [&](const std::string& m) { poolReused = poolReused || m.find("latent pool read") == 0; };
     const auto second = trainToyModel(o, cb2);
+    EXPECT_TRUE(poolReused); // the checkpoint carries the encoded pool
     EXPECT_TRUE(second.finished);
     EXPECT_EQ(second.unetSteps, 10);
     EXPECT_EQ(firstStepSeen, 6); // no VAE step again, UNet from step 6
