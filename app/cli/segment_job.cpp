@@ -26,12 +26,13 @@ namespace invseg::cli {
 
 const std::set<std::string> kSegmentValueOptions = {
     "classes", "classes-file", "model", "steps", "device", "dtype", "config", "out", "format", "lr", "timestep",
-    "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap"};
+    "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap", "heads-from"};
 const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline"};
 
 const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
   --classes-file FILE  class names, one per line ('#' comments; a leading 'background' line keeps indices)
   --model PATH         a diffusers folder or a .safetensors/.ckpt single file (default: the bundled toy model)
+  --heads-from DIR     attention head counts for a single file from this diffusers folder (non-standard models)
   --steps K            optimisation steps (default 20; 0 = the diffusion baseline, as --baseline)
   --device DEV         cpu, cuda or cuda:N (default cpu)
   --dtype T            fp32, bf16 or fp16 (fp16 on CUDA only; default fp32)
@@ -219,6 +220,7 @@ SegmentSetup readSetup(const Args& args)
     Segmenter::normalizeClasses(s.classes); // empty, duplicated or misplaced names: an error now
 
     s.modelPath = resolveModelPath(args);
+    s.headsFrom = args.value("heads-from");
     s.formats = OutputFormats::parse(args.value("format", "voc,overlay"));
     s.outDir = args.value("out");
     if (s.outDir.empty())
@@ -255,12 +257,14 @@ void ensureWritableDir(const std::string& dir)
 
 std::shared_ptr<SdModel> loadModel(const SegmentSetup& setup)
 {
-    return loadModel(setup.modelPath, setup.options, setup.quiet);
+    return loadModel(setup.modelPath, setup.options, setup.quiet, setup.headsFrom);
 }
 
-std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet)
+std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet,
+                                   const std::string& headsFrom)
 {
     ModelOptions mo;
+    mo.checkpoint.headsFrom = headsFrom;
     mo.device = options.device;
     mo.dtype = options.dtype;
     parseDevice(mo.device); // CUDA asked for where there is none: say so before reading gigabytes

@@ -32,6 +32,7 @@ struct SegmentSetup {
     SegmentOptions options;
     std::vector<std::string> classes; ///< as the user gave them (Segmenter::normalizeClasses checked)
     std::string modelPath;
+    std::string headsFrom; ///< --heads-from: head counts of a single file from this diffusers folder
     OutputFormats formats;
     std::string outDir;
     double overlayAlpha = 0.5;
@@ -55,7 +56,8 @@ std::string resolveModelPath(const Args& args);
 
 /// Loads the model on the options' device and dtype, with a line on stderr unless quiet.
 std::shared_ptr<SdModel> loadModel(const SegmentSetup& setup);
-std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet);
+std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet,
+                                   const std::string& headsFrom = {});
 
 torch::Tensor imageToTensor(const Image& image);
 LabelMap tensorToLabelMap(const torch::Tensor& labels);
