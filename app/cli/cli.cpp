@@ -65,11 +65,13 @@ int run(int argc, char** argv)
     }
     if (name == "--version") {
         std::cout << "invseg " << INVSEG_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+        std::string where;
         try {
-            std::cout << "resources: " << resourceDir() << "\n";
+            where = resourceDir();
         } catch (const Error& e) {
-            std::cout << "resources: not found (" << e.what() << ")\n";
+            where = std::string("not found (") + e.what() + ")";
         }
+        std::cout << "resources: " << where << "\n";
         return kExitOk;
     }
     for (const auto& c : commands()) {

@@ -32,7 +32,12 @@ std::string resourceDir()
             candidates.emplace_back(fs::path(exeDir) / ".." / INVSEG_DATA_SUBDIR);
             candidates.emplace_back(fs::path(exeDir) / "resources");
         }
-        candidates.emplace_back(fs::path(INVSEG_SOURCE_DIR) / "resources");
+        // The source tree only for programs that run from this build tree (tests, `make run`): an installed or
+        // unpacked program finds its data relative to itself or not at all.
+        const std::string buildDir = INVSEG_BINARY_DIR;
+        if (!exeDir.empty() && exeDir.compare(0, buildDir.size(), buildDir) == 0 &&
+            (exeDir.size() == buildDir.size() || exeDir[buildDir.size()] == '/'))
+            candidates.emplace_back(fs::path(INVSEG_SOURCE_DIR) / "resources");
         std::string tried;
         for (const auto& c : candidates) {
             std::error_code ec;
