@@ -21,12 +21,19 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMimeData>
+#include <QPointer>
+#include <QProgressBar>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QUrl>
 #include <QStatusBar>
 #include <QTest>
 #include <QWheelEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -384,4 +391,104 @@ TEST_F(WindowFixture, OpeningASampleUsesTheClassListBesideIt)
     f.close();
     ASSERT_EQ(window->openPaths({imagePath}), 1);
     EXPECT_EQ(window->classPanel()->classes(), (QStringList{QStringLiteral("cat"), QStringLiteral("dog")}));
+}
+
+TEST_F(WindowFixture, DroppingFilesAndAFolderOpensTheirImages)
+{
+    const QString folder = dir.filePath(QStringLiteral("dropped"));
+    ASSERT_TRUE(QDir().mkpath(folder));
+    ASSERT_TRUE(sceneImage(24, 16).save(QDir(folder).filePath(QStringLiteral("a.png"))));
+    ASSERT_TRUE(sceneImage(16, 24).save(QDir(folder).filePath(QStringLiteral("b.png"))));
+    QFile notAnImage(QDir(folder).filePath(QStringLiteral("notes.txt")));
+    ASSERT_TRUE(notAnImage.open(QIODevice::WriteOnly));
+    notAnImage.write("not an image");
+    notAnImage.close();
+
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(imagePath), QUrl::fromLocalFile(folder)});
+    const QPointF at(window->width() / 2.0, window->height() / 2.0);
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &enter);
+    EXPECT_TRUE(enter.isAccepted());
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &drop);
+    EXPECT_TRUE(drop.isAccepted());
+    ASSERT_EQ(window->documentCount(), 3); // the file and the folder's two images; the text file is skipped
+    EXPECT_EQ(window->currentIndex(), 0);
+    EXPECT_EQ(window->currentDocument()->path(), imagePath);
+
+    // A drop without local image files opens nothing and is not accepted.
+    QMimeData text;
+    text.setText(QStringLiteral("cat"));
+    QDropEvent ignored(at, Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &ignored);
+    EXPECT_FALSE(ignored.isAccepted());
+    EXPECT_EQ(window->documentCount(), 3);
+}
+
+TEST_F(WindowFixture, CancellingSegmentAllStopsTheBatchAndKeepsFinishedImages)
+{
+    QStringList paths{imagePath};
+    for (int i = 1; i < 3; ++i) {
+        paths << dir.filePath(QStringLiteral("scene%1.png").arg(i));
+        ASSERT_TRUE(sceneImage(32 + 8 * i, 32).save(paths.last()));
+    }
+    ASSERT_EQ(window->openPaths(paths), 3);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
+    loadModelAndWait();
+    auto options = window->runPanel()->options();
+    options.steps = 10;
+    window->runPanel()->setOptions(options);
+    QSignalSpy ended(window.get(), &MainWindow::runEnded);
+    QSignalSpy steps(window->controller(), &SegmentationController::stepCompleted);
+    window->segmentAll();
+    QPointer<QProgressDialog> progress = window->findChild<QProgressDialog*>();
+    ASSERT_FALSE(progress.isNull());
+    EXPECT_EQ(progress->maximum(), 3);
+    for (int i = 0; i < 1200 && ended.isEmpty(); ++i)
+        ended.wait(100);
+    ASSERT_EQ(ended.size(), 1);
+    ASSERT_TRUE(ended[0][0].toBool());
+    // Wait for a step of the second image's run, then press the dialog's Cancel.
+    const int stepsOfFirst = steps.size();
+    for (int i = 0; i < 600 && steps.size() == stepsOfFirst; ++i)
+        steps.wait(100);
+    ASSERT_GT(steps.size(), stepsOfFirst);
+    EXPECT_GE(progress->value(), 1);
+    auto* cancel = progress->findChild<QPushButton*>();
+    ASSERT_NE(cancel, nullptr);
+    cancel->click();
+    for (int i = 0; i < 600 && ended.size() < 2; ++i)
+        ended.wait(100);
+    ASSERT_EQ(ended.size(), 2);
+    EXPECT_FALSE(ended[1][0].toBool()); // the second run was cancelled, not finished
+    QTest::qWait(300);                  // no third run starts
+    EXPECT_EQ(ended.size(), 2);
+    EXPECT_FALSE(window->controller()->isRunning());
+    EXPECT_TRUE(progress.isNull() || !progress->isVisible());
+
+    window->showDocument(0);
+    EXPECT_TRUE(window->currentDocument()->hasLabels()); // the finished image keeps its labels
+    window->showDocument(1);
+    EXPECT_FALSE(window->currentDocument()->hasLabels());
+    window->showDocument(2);
+    EXPECT_FALSE(window->currentDocument()->hasLabels());
+}
+
+TEST_F(WindowFixture, ModelLoadsInTheWorkerWithProgress)
+{
+    QSignalSpy progress(window->controller(), &SegmentationController::modelLoadProgress);
+    loadModelAndWait();
+    ASSERT_GE(progress.size(), 2);
+    QSet<QString> stages;
+    for (const auto& args : progress) {
+        const double f = args[1].toDouble();
+        EXPECT_FALSE(args[0].toString().isEmpty());
+        EXPECT_GE(f, 0.0);
+        EXPECT_LE(f, 1.0);
+        stages.insert(args[0].toString());
+    }
+    EXPECT_GE(stages.size(), 2); // reading the weights, then building the networks
+    EXPECT_DOUBLE_EQ(progress.last()[1].toDouble(), 1.0);
+    EXPECT_TRUE(window->findChild<QProgressBar*>() != nullptr);
 }
