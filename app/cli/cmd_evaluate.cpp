@@ -1,4 +1,4 @@
-// `invseg evaluate --dataset SPEC --method baseline|invseg`: dataset-level mIoU of the baseline or of InvSeg.
+// `invseg evaluate --dataset SPEC --method baseline|invseg|chance`: dataset-level mIoU of the baseline, of InvSeg, or of guessing.
 #include "args.h"
 #include "cli.h"
 #include "commands.h"
@@ -10,6 +10,7 @@
 #include "segment_job.h"
 
 #include <chrono>
+#include <random>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -22,7 +23,7 @@ namespace {
 
 std::string help()
 {
-    return R"(usage: invseg evaluate --dataset SPEC --method baseline|invseg [--limit N] [--json FILE] [options]
+    return R"(usage: invseg evaluate --dataset SPEC --method baseline|invseg|chance [--limit N] [--json FILE] [options]
 
 Segments every image of a benchmark and prints the per-class IoU table (Markdown) and the mIoU, computed
 the dataset-level way: intersections and unions summed over all images, then the mean over the classes
@@ -31,7 +32,9 @@ that occur; ground-truth label 255 is ignored.
   --dataset SPEC   voc:DIR (PASCAL VOC 2012), context:DIR (PASCAL Context, 60 classes),
                    cocoobj:DIR (COCO-Object, 81 classes), or toy:seeds=A-B (generated toy-world scenes;
                    the test split is seeds 2000000000-2000999999, validation 1000000000-1000999999)
-  --method M       baseline (no optimisation) or invseg (default)
+  --method M       baseline (no optimisation), invseg (default), or chance (every pixel a label drawn
+                   uniformly among the prompted classes and background, seeded by --seed: the score of
+                   guessing, to read the others against)
   --split NAME     the split file / folder of a dataset on disk (default val)
   --limit N        only the first N images
   --json FILE      also write {"miou", "per_class", "seconds_per_image", "options", ...} to FILE
@@ -77,8 +80,8 @@ int cmdEvaluate(const Argv& argv)
     if (!args.has("dataset"))
         throw UsageError("give the dataset with --dataset SPEC");
     const std::string method = args.value("method", "invseg");
-    if (method != "baseline" && method != "invseg")
-        throw UsageError("--method must be baseline or invseg, got '" + method + "'");
+    if (method != "baseline" && method != "invseg" && method != "chance")
+        throw UsageError("--method must be baseline, invseg or chance, got '" + method + "'");
     const int limit = args.intValue("limit", 0);
     if (limit < 0)
         throw UsageError("--limit must be non-negative");
@@ -123,6 +126,7 @@ int cmdEvaluate(const Argv& argv)
     installInterruptHandler();
     const int toySize = args.intValue("toy-size", static_cast<int>(model->nativeImageSize()));
 
+    std::mt19937_64 chanceRng(options.seed); // --method chance: labels drawn uniformly among the prompted classes
     double segmentSeconds = 0;
     const auto t0 = std::chrono::steady_clock::now();
     for (size_t i = 0; i < count; ++i) {
@@ -153,6 +157,13 @@ int cmdEvaluate(const Argv& argv)
         pred.height = gt.height;
         if (present.empty()) {
             pred.labels.assign(gt.labels.size(), 0); // nothing but background / ignore: nothing to prompt with
+        } else if (method == "chance") {
+            std::uniform_int_distribution<size_t> draw(0, present.size()); // 0 = background, i = present[i - 1]
+            pred.labels.resize(gt.labels.size());
+            for (auto& l : pred.labels) {
+                const size_t k = draw(chanceRng);
+                l = k == 0 ? uint8_t(0) : static_cast<uint8_t>(present[k - 1]);
+            }
         } else {
             std::vector<std::string> names;
             for (int c : present)

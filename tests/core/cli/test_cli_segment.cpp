@@ -350,4 +350,26 @@ TEST(CliEvaluate, ScoresToySeedsAndWritesJson)
 }
 
 } // namespace
+TEST(CliEvaluate, ChanceIsSeededAndScoresGuessingNearItsExpectedValue)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    auto chance = [&](const std::string& seed, const std::string& name) {
+        const auto json = dir.file(name);
+        const auto r = runCli({"evaluate", "--dataset", "toy:seeds=1000000000-1000000004", "--method", "chance",
+                               "--seed", seed, "--model", model, "--json", json, "--quiet"});
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        return readJson(json);
+    };
+    const auto a = chance("0", "a.json"), b = chance("0", "b.json"), c = chance("1", "c.json");
+    ASSERT_TRUE(a["miou"].is_number());
+    EXPECT_EQ(a["miou"], b["miou"]) << "the same seed guesses the same labels";
+    EXPECT_NE(a["miou"], c["miou"]) << "another seed guesses other labels";
+    // Guessing uniformly among k prompted classes + background gives each present class an IoU of about
+    // share/(k+1) / (share + 1/(k+1) - share/(k+1)) -- single digits to low tens of percent, never near 100.
+    EXPECT_GT(a["miou"].get<double>(), 1.0);
+    EXPECT_LT(a["miou"].get<double>(), 25.0);
+    EXPECT_EQ(a["method"], "chance");
+}
+
 } // namespace invseg::test

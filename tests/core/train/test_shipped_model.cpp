@@ -1,4 +1,4 @@
-// The bundled toy model (resources/models/toy) loads and segments the first bundled sample above a measured floor.
+// The bundled toy model (resources/models/toy) loads and segments the bundled samples above a measured floor.
 #include "invseg/evaluation.h"
 #include "invseg/image.h"
 #include "invseg/sd_model.h"
@@ -21,27 +21,26 @@ namespace fs = std::filesystem;
 const fs::path kModel = fs::path(INVSEG_SOURCE_DIR) / "resources" / "models" / "toy";
 const fs::path kSamples = fs::path(INVSEG_SOURCE_DIR) / "resources" / "samples";
 
-// Floor for the baseline (K = 0, method defaults) on toy_2000000000 at 128x128, scored like `invseg evaluate` on
-// the toy world (13 real classes, a background prediction counts as an error). Measured with the shipped model
-// (1,188 UNet steps on a shared 2-core CPU, see its MODEL_CARD.md): 4.83 mIoU -- a weak model, barely above chance;
-// the floor guards the loading/segmenting path and catches a broken or swapped model or sample, not quality.
-// CPU runs are deterministic; the margin covers other CPUs / LibTorch builds. Re-measure when the model is retrained.
-constexpr double kMeasuredBaselineMiou = 4.83;
-constexpr double kBaselineFloor = 4.0;
+// Floor for the baseline (K = 0, method defaults) over the four bundled samples (test-split scenes at 128x128),
+// confusion accumulated over them and scored like `invseg evaluate` on the toy world (13 real classes, a background
+// prediction counts as an error). Measured with the shipped model (6,000 UNet steps on a 2-core CPU, see its
+// MODEL_CARD.md): 6.43 mIoU. That is a weak model: labels drawn at random among the prompted classes score 6.78 on
+// these four scenes (printed by the test) and 7.11 on the 200-scene test split, where the model scores 8.25. So the
+// floor guards the loading/segmenting path and catches a broken or swapped model or sample, not quality; it is not a
+// claim that the model beats chance on four images. CPU runs are deterministic; the margin covers other CPUs /
+// LibTorch builds. Re-measure when the model is retrained.
+constexpr double kMeasuredBaselineMiou = 6.43;
+constexpr double kBaselineFloor = 5.5;
 
-double toyMiou(const LabelMap& predictionLocal, const std::vector<int>& present, LabelMap gt)
+/// Prediction in the prompt's local ids (0 = background, i = present[i-1]) to toy ids minus one; background -> ignore.
+LabelMap toToyIds(LabelMap pred, const std::vector<int>& present)
 {
-    LabelMap pred = predictionLocal;
     for (auto& l : pred.labels)
         l = l == 0 ? kIgnoreLabel : static_cast<uint8_t>(present[l - 1u] - 1);
-    for (auto& l : gt.labels)
-        l = static_cast<uint8_t>(l - 1);
-    ConfusionMatrix m(toy::kNumClasses - 1);
-    m.add(pred, gt);
-    return m.meanIou();
+    return pred;
 }
 
-TEST(ShippedToyModel, LoadsAndSegmentsTheFirstSampleAboveTheFloor)
+TEST(ShippedToyModel, LoadsAndSegmentsTheBundledSamplesAboveTheFloor)
 {
     if (!fs::exists(kModel / "model_index.json"))
         GTEST_SKIP() << "no bundled model at " << kModel;
@@ -50,39 +49,56 @@ TEST(ShippedToyModel, LoadsAndSegmentsTheFirstSampleAboveTheFloor)
     EXPECT_EQ(model->nativeImageSize(), 128);
     EXPECT_EQ(model->unetConfig().crossAttnDown, (std::vector<bool>{true, true, true, false}));
 
-    const std::string stem = (kSamples / "toy_2000000000").string();
-    const Image image = loadImage(stem + ".png");
-    const LabelMap gt = loadLabelMap(stem + ".gt.png");
-    ASSERT_EQ(image.width, 128);
-    std::vector<std::string> classes;
-    std::vector<int> present;
-    {
-        std::ifstream f(stem + ".classes.txt");
-        std::string line;
-        while (std::getline(f, line))
-            if (!line.empty()) {
-                classes.push_back(line);
-                const auto& names = toy::classNames();
-                present.push_back(static_cast<int>(std::find(names.begin(), names.end(), line) - names.begin()));
-            }
-    }
-    ASSERT_GE(classes.size(), 2u);
+    ConfusionMatrix scored(toy::kNumClasses - 1), chance(toy::kNumClasses - 1);
+    torch::manual_seed(0);
+    int samples = 0;
+    for (const char* name : {"toy_2000000000", "toy_2000000001", "toy_2000000002", "toy_2000000003"}) {
+        SCOPED_TRACE(name);
+        const std::string stem = (kSamples / name).string();
+        const Image image = loadImage(stem + ".png");
+        LabelMap gt = loadLabelMap(stem + ".gt.png");
+        ASSERT_EQ(image.width, 128);
+        std::vector<std::string> classes;
+        std::vector<int> present;
+        {
+            std::ifstream f(stem + ".classes.txt");
+            std::string line;
+            while (std::getline(f, line))
+                if (!line.empty()) {
+                    classes.push_back(line);
+                    const auto& names = toy::classNames();
+                    present.push_back(static_cast<int>(std::find(names.begin(), names.end(), line) - names.begin()));
+                }
+        }
+        ASSERT_GE(classes.size(), 2u);
+        for (auto& l : gt.labels)
+            l = static_cast<uint8_t>(l - 1);
 
-    auto rgb = torch::empty({image.height, image.width, 3}, torch::kUInt8);
-    std::memcpy(rgb.data_ptr<uint8_t>(), image.rgb.data(), image.rgb.size());
-    SegmentOptions options;
-    options.steps = 0;
-    Segmenter segmenter(model);
-    const auto result = segmenter.segment(rgb, classes, options);
-    ASSERT_EQ(result.labels.size(0), 128);
-    LabelMap local;
-    local.width = 128;
-    local.height = 128;
-    auto labels = result.labels.contiguous();
-    local.labels.assign(labels.data_ptr<uint8_t>(), labels.data_ptr<uint8_t>() + labels.numel());
-    const double miou = toyMiou(local, present, gt);
-    std::cout << "baseline mIoU on toy_2000000000: " << miou << " (measured when shipped: " << kMeasuredBaselineMiou
-              << ")\n";
+        auto rgb = torch::empty({image.height, image.width, 3}, torch::kUInt8);
+        std::memcpy(rgb.data_ptr<uint8_t>(), image.rgb.data(), image.rgb.size());
+        SegmentOptions options;
+        options.steps = 0;
+        Segmenter segmenter(model);
+        const auto result = segmenter.segment(rgb, classes, options);
+        ASSERT_EQ(result.labels.size(0), 128);
+        ASSERT_EQ(result.labels.size(1), 128);
+        LabelMap local;
+        local.width = 128;
+        local.height = 128;
+        auto labels = result.labels.contiguous();
+        local.labels.assign(labels.data_ptr<uint8_t>(), labels.data_ptr<uint8_t>() + labels.numel());
+        scored.add(toToyIds(local, present), gt);
+
+        // Chance: every pixel a class drawn uniformly among the prompted ones (background included).
+        auto random = torch::randint(0, static_cast<int64_t>(classes.size()) + 1, {128 * 128}, torch::kUInt8);
+        local.labels.assign(random.data_ptr<uint8_t>(), random.data_ptr<uint8_t>() + random.numel());
+        chance.add(toToyIds(local, present), gt);
+        ++samples;
+    }
+    ASSERT_EQ(samples, 4);
+    const double miou = scored.meanIou(), chanceMiou = chance.meanIou();
+    std::cout << "baseline mIoU over the 4 samples: " << miou << " (measured when shipped: " << kMeasuredBaselineMiou
+              << "; random labels: " << chanceMiou << ")\n";
     EXPECT_GE(miou, kBaselineFloor);
 }
 
