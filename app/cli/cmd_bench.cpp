@@ -40,6 +40,7 @@ class tokens, losses, Adam) and the whole image (VAE encode, S, K steps, final m
   --classes LIST   class names (default "cat,dog,grass,sky")
   --views 1|2      views per step (default 2)
   --reuse-self-attention   compute A once and stop the UNet after the last cross-attention layer used
+  --channels-last  UNet convolutions in channels-last (NHWC) order
   --threads N      CPU threads for LibTorch (default: LibTorch's choice)
   --json FILE      write {"ms_per_step", "s_per_image", "peak_mem_mb", ...} to FILE
 )";
@@ -110,7 +111,7 @@ int cmdBench(const Argv& argv)
 {
     const Args args(argv, {"arch", "model", "device", "dtype", "steps", "repeat", "size", "classes", "views", "threads",
                            "json"},
-                    {"help", "reuse-self-attention"});
+                    {"help", "reuse-self-attention", "channels-last"});
     if (args.has("help")) {
         std::cout << kHelp;
         return kExitOk;
@@ -142,6 +143,7 @@ int cmdBench(const Argv& argv)
     ModelOptions mo;
     mo.device = device;
     mo.dtype = dtype;
+    mo.channelsLast = args.has("channels-last");
     const auto tLoad = std::chrono::steady_clock::now();
     std::shared_ptr<SdModel> model;
     if (args.has("model")) {
@@ -233,6 +235,7 @@ int cmdBench(const Argv& argv)
                             {"repeat", repeat},
                             {"classes", classes},
                             {"options", options.toJson()},
+                            {"channels_last", mo.channelsLast},
                             {"libtorch", TORCH_VERSION}};
         writeJsonAtomic(jsonPath, j);
     }

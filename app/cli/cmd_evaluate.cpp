@@ -41,7 +41,7 @@ that occur; ground-truth label 255 is ignored.
   --toy-size PX    size of generated toy scenes (default: the model's native size)
   --model PATH     the model (default: the bundled toy model)
   --steps K --lr X --timestep T --views 1|2 --seed S --image-size stretch|pad --config FILE
-  --device DEV --dtype T
+  --device DEV --dtype T --channels-last
   --quiet          no per-image lines
 
 Each image is prompted with the classes its ground truth contains plus background, as diffusion-segmentation
@@ -70,7 +70,7 @@ int cmdEvaluate(const Argv& argv)
     auto valueOptions = std::set<std::string>{"dataset", "method", "split", "limit", "json", "toy-size", "model",
                                               "steps", "lr", "timestep", "views", "seed", "image-size", "config",
                                               "device", "dtype"};
-    const Args args(argv, valueOptions, {"help", "quiet"});
+    const Args args(argv, valueOptions, {"help", "quiet", "channels-last"});
     if (args.has("help")) {
         std::cout << help();
         return kExitOk;

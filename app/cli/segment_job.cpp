@@ -27,7 +27,7 @@ namespace invseg::cli {
 const std::set<std::string> kSegmentValueOptions = {
     "classes", "classes-file", "model", "steps", "device", "dtype", "config", "out", "format", "lr", "timestep",
     "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap", "heads-from"};
-const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline"};
+const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline", "channels-last"};
 
 const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
   --classes-file FILE  class names, one per line ('#' comments; a leading 'background' line keeps indices)
@@ -36,6 +36,7 @@ const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-s
   --steps K            optimisation steps (default 20; 0 = the diffusion baseline, as --baseline)
   --device DEV         cpu, cuda or cuda:N (default cpu)
   --dtype T            fp32, bf16 or fp16 (fp16 on CUDA only; default fp32)
+  --channels-last      run the UNet's convolutions in channels-last (NHWC) order (faster on CPU for SD sizes)
   --config FILE        a JSON object of method options (as written under "options" in every report);
                        the flags above and below override it
   --lr X --timestep T --views 1|2 --seed S --image-size stretch|pad
@@ -189,6 +190,8 @@ SegmentOptions readMethodOptions(const Args& args)
     }
     o.device = args.value("device", o.device);
     o.dtype = args.value("dtype", o.dtype);
+    if (args.has("channels-last"))
+        o.channelsLast = true;
     o.validate();
     parseDtype(o.dtype); // an unknown dtype is an error before anything loads
     return o;
@@ -267,6 +270,7 @@ std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions
     mo.checkpoint.headsFrom = headsFrom;
     mo.device = options.device;
     mo.dtype = options.dtype;
+    mo.channelsLast = options.channelsLast;
     parseDevice(mo.device); // CUDA asked for where there is none: say so before reading gigabytes
     const auto t0 = std::chrono::steady_clock::now();
     auto model = SdModel::load(path, mo);

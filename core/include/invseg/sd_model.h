@@ -24,6 +24,12 @@ struct ModelOptions {
     CheckpointOptions checkpoint;
     std::string device = "cpu"; ///< "cpu", "cuda" or "cuda:N"
     std::string dtype = "fp32"; ///< weights and activations: "fp32", "bf16", or "fp16" (CUDA only)
+    /// Store the UNet's convolution weights in channels-last (NHWC) order; its forward then converts its input to
+    /// match, so every UNet convolution runs on NHWC activations (the golden parity tests run in both layouts;
+    /// speed by device in docs/performance.md). The VAE, run once per image, stays NCHW: LibTorch's NHWC GroupNorm
+    /// on the CPU sums in one pass and loses precision over the VAE's pixel-sized groups (measured in
+    /// docs/performance.md), as diffusers, too, converts only the UNet.
+    bool channelsLast = false;
 };
 
 /// Parses "cpu" / "cuda" / "cuda:N"; throws Error(InvalidInput) for anything else and Error(Unsupported) when CUDA
@@ -64,6 +70,7 @@ public:
     bool predictionTypeDetected() const { return m_predictionDetected; }
     torch::Device device() const { return m_device; }
     torch::ScalarType dtype() const { return m_dtype; }
+    bool channelsLast() const { return m_channelsLast; }
     /// Native image size in pixels (UNet sample_size × 8).
     int64_t nativeImageSize() const { return m_unetConfig.sampleSize * 8; }
     const std::map<std::string, std::string>& storedDtypes() const { return m_storedDtypes; }
@@ -100,6 +107,7 @@ private:
     SchedulerConfig m_schedulerConfig;
     bool m_predictionDetected = false;
     torch::Device m_device{torch::kCPU};
+    bool m_channelsLast = false;
     torch::ScalarType m_dtype = torch::kFloat;
     std::map<std::string, std::string> m_storedDtypes;
     std::unique_ptr<nn::UNet2DConditionModel> m_unet;

@@ -39,6 +39,7 @@ struct SegmentOptions {
     ImageSizePolicy imageSize = ImageSizePolicy::Stretch;
     std::string device = "cpu";
     std::string dtype = "fp32";
+    bool channelsLast = false; ///< load the model with channels-last convolutions (ModelOptions::channelsLast)
 
     nlohmann::json toJson() const;
     /// Reads the fields present in j (others keep their defaults); throws Error(InvalidInput) naming a bad field.

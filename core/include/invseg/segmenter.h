@@ -77,7 +77,12 @@ private:
     std::shared_ptr<SdModel> m_model;
 };
 
-/// Peak resident memory of this process (CPU) or peak allocated memory of a CUDA device, in MiB.
+/// Peak resident memory of this process (CPU), or for a CUDA device the peak memory LibTorch's caching allocator
+/// reserved on it since the last resetPeakMemory (what the GPU had to hold), in MiB. 0 for CUDA when LibTorch's
+/// allocator statistics were not available at build time.
 double peakMemoryMb(const std::string& device);
+/// Starts a new peak for a CUDA device (Segmenter::segment calls it at the start of every image); no-op on the CPU,
+/// whose figure is the process's high-water mark.
+void resetPeakMemory(const std::string& device);
 
 } // namespace invseg

@@ -24,7 +24,8 @@ nlohmann::json SegmentOptions::toJson() const
             {"reuse_self_attention", reuseSelfAttention},
             {"image_size", imageSize == ImageSizePolicy::Stretch ? "stretch" : "pad"},
             {"device", device},
-            {"dtype", dtype}};
+            {"dtype", dtype},
+            {"channels_last", channelsLast}};
 }
 
 SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
@@ -33,7 +34,8 @@ SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
         throw Error(ErrorKind::InvalidInput, "options must be a JSON object");
     static const char* kKnown[] = {"prompt_template", "learn_all_positions", "timestep", "seed", "level_weights",
                                    "temperature", "anchor_threshold", "tau", "entropy_weight", "learning_rate",
-                                   "steps", "views", "reuse_self_attention", "image_size", "device", "dtype"};
+                                   "steps", "views", "reuse_self_attention", "image_size", "device", "dtype",
+                                   "channels_last"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown))
             throw Error(ErrorKind::InvalidInput, "unknown option '" + it.key() + "'");
@@ -62,6 +64,7 @@ SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
     read("reuse_self_attention", o.reuseSelfAttention);
     read("device", o.device);
     read("dtype", o.dtype);
+    read("channels_last", o.channelsLast);
     if (j.contains("image_size")) {
         std::string s;
         read("image_size", s);

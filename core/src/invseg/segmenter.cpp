@@ -10,6 +10,9 @@
 #include "invseg/tokenizer.h"
 
 #include <torch/torch.h>
+#if defined(INVSEG_HAVE_CUDA_MEMORY_STATS)
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -151,6 +154,7 @@ SegmentResult Segmenter::segment(const torch::Tensor& imageRgb, const std::vecto
         imageRgb.size(1) < 1 || imageRgb.scalar_type() != torch::kByte)
         throw Error(ErrorKind::InvalidInput, "the image must be an [H, W, 3] uint8 RGB tensor");
     SdModel& model = *m_model;
+    resetPeakMemory(model.device().str());
     const auto names = normalizeClasses(classes); // background first
     const int64_t C = static_cast<int64_t>(names.size());
     std::vector<std::string> promptClasses(names.begin() + 1, names.end());
@@ -472,20 +476,37 @@ SegmentResult Segmenter::segment(const torch::Tensor& imageRgb, const std::vecto
                                                               }()},
                      {"peak_memory_mb", result.peakMemoryMb},
                      {"model", {{"path", model.path()}, {"variant", toString(model.variant())},
-                                {"device", model.device().str()}, {"dtype", dtypeName(model.dtype())}}}};
+                                {"device", model.device().str()}, {"dtype", dtypeName(model.dtype())},
+                                {"channels_last", model.channelsLast()}}}};
     return result;
 }
 
 double peakMemoryMb(const std::string& device)
 {
-    if (device.rfind("cuda", 0) == 0)
-        return 0.0; // filled by the CUDA build's benchmark code; the CPU figure would be misleading here
+    if (device.rfind("cuda", 0) == 0) {
+#if defined(INVSEG_HAVE_CUDA_MEMORY_STATS)
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(parseDevice(device).index());
+        return static_cast<double>(stats.reserved_bytes[0].peak) / (1024.0 * 1024.0); // [0]: all pools
+#else
+        return 0.0; // this LibTorch gave no allocator statistics; the process's RSS would say nothing of the GPU
+#endif
+    }
     std::ifstream status("/proc/self/status");
     std::string line;
     while (std::getline(status, line))
         if (line.rfind("VmHWM:", 0) == 0)
             return std::stod(line.substr(6)) / 1024.0;
     return 0.0;
+}
+
+void resetPeakMemory(const std::string& device)
+{
+#if defined(INVSEG_HAVE_CUDA_MEMORY_STATS)
+    if (device.rfind("cuda", 0) == 0)
+        c10::cuda::CUDACachingAllocator::resetPeakStats(parseDevice(device).index());
+#else
+    (void)device;
+#endif
 }
 
 } // namespace invseg

@@ -63,6 +63,17 @@ SdModel::~SdModel() = default;
 
 namespace {
 
+/// Every 4-D parameter and buffer (the convolution kernels) into channels-last order, in place.
+void toChannelsLast(torch::nn::Module& m)
+{
+    for (auto& p : m.parameters(true))
+        if (p.dim() == 4)
+            p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+    for (auto& b : m.buffers(true))
+        if (b.dim() == 4)
+            b.set_data(b.contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
 void freeze(torch::nn::Module& m)
 {
     for (auto& p : m.parameters(true))
@@ -114,6 +125,7 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
     m->m_storedDtypes = ck.storedDtypes;
     m->m_device = device;
     m->m_dtype = dtype;
+    m->m_channelsLast = options.channelsLast;
 
     auto report = [&](const std::string& stage, double f) {
         if (options.checkpoint.progress)
@@ -144,6 +156,8 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
             loadStateDict(**m->m_unet, ck.unetWeights, "UNet", path);
         ck.unetWeights.clear();
         (*m->m_unet)->to(device, dtype);
+        if (options.channelsLast)
+            toChannelsLast(**m->m_unet);
         freeze(**m->m_unet);
 
         if (!ck.predictionTypeKnown) {

@@ -158,7 +158,8 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
     ctx.checkCancel();
 
     const auto dtype = m_convIn->weight.scalar_type();
-    const auto x0 = sample.to(dtype);
+    // Channels-last weights (ModelOptions::channelsLast) get channels-last activations from the first layer on.
+    const auto x0 = sample.to(dtype).contiguous(m_convIn->weight.suggest_memory_format());
     auto context = encoderHiddenStates.to(dtype);
     if (context.size(0) != batch)
         context = context.expand({batch, -1, -1});

@@ -147,6 +147,32 @@ TEST(Segmenter, SameSeedOnCpuGivesIdenticalLabels)
         EXPECT_EQ(a.history[i].loss, b.history[i].loss);
 }
 
+TEST(Segmenter, ChannelsLastModelGivesTheSameRun)
+{
+    // NHWC convolutions are another summation order, not another method: losses, maps and the initial maps of a
+    // 3-step run agree with the NCHW model to float32 rounding.
+    for (const auto& set : setsOrSkip()) {
+        SCOPED_TRACE(set.name);
+        ModelOptions nhwc;
+        nhwc.channelsLast = true;
+        Segmenter ref(SdModel::load(set.diffusersDir()));
+        Segmenter cl(SdModel::load(set.diffusersDir(), nhwc));
+        const auto img = testImage(48, 40);
+        const auto a = ref.segment(img, {"sky", "grass", "car"}, fastOptions(3));
+        const auto b = cl.segment(img, {"sky", "grass", "car"}, fastOptions(3));
+        // The golden sets' float32 bound, in their metric (max |ours - ref| / max |ref|).
+        const double initialErr = test::relativeError(b.initialMaps, a.initialMaps);
+        const double finalErr = test::relativeError(b.maps, a.maps);
+        std::cout << "  " << set.name << ": relative error of the initial maps " << initialErr << ", final maps "
+                  << finalErr << "\n";
+        EXPECT_LE(initialErr, 1e-4);
+        EXPECT_LE(finalErr, 1e-4);
+        ASSERT_EQ(a.history.size(), b.history.size());
+        for (size_t i = 0; i < a.history.size(); ++i)
+            EXPECT_NEAR(b.history[i].loss, a.history[i].loss, 1e-4 * std::abs(a.history[i].loss));
+    }
+}
+
 TEST(Segmenter, BaselineIsTheSamePathWithZeroSteps)
 {
     const auto sets = setsOrSkip();
@@ -243,8 +269,10 @@ TEST(SegmentOptions, JsonRoundTripAndBadFields)
     o.steps = 7;
     o.levelWeights = {0, 1, 0, 0};
     o.imageSize = ImageSizePolicy::Pad;
+    o.channelsLast = true;
     const auto back = SegmentOptions::fromJson(o.toJson());
     EXPECT_EQ(back.toJson(), o.toJson());
+    EXPECT_TRUE(back.channelsLast);
     EXPECT_THROW(SegmentOptions::fromJson({{"stepz", 3}}), Error);
     EXPECT_THROW(SegmentOptions::fromJson({{"steps", "many"}}), Error);
     EXPECT_THROW(SegmentOptions::fromJson({{"views", 3}}), Error);

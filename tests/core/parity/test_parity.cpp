@@ -17,8 +17,12 @@ namespace {
 struct Layout {
     const char* name;
     double tolerance; // the golden README's bounds
+    bool singleFile;
+    bool channelsLast; // the same weights with NHWC convolutions: must meet the same bound
 };
-constexpr Layout kLayouts[] = {{"diffusers", 1e-4}, {"single_file_fp16", 2e-2}};
+constexpr Layout kLayouts[] = {{"diffusers", 1e-4, false, false},
+                               {"single_file_fp16", 2e-2, true, false},
+                               {"diffusers_channels_last", 1e-4, false, true}};
 
 /// Models are loaded once per (set, layout) and shared by the tests of this binary.
 std::shared_ptr<SdModel> model(const GoldenSet& set, const Layout& layout)
@@ -28,7 +32,8 @@ std::shared_ptr<SdModel> model(const GoldenSet& set, const Layout& layout)
     auto& slot = cache[key];
     if (!slot) {
         ModelOptions o;
-        if (std::string(layout.name) == "diffusers") {
+        o.channelsLast = layout.channelsLast;
+        if (!layout.singleFile) {
             slot = SdModel::load(set.diffusersDir(), o);
         } else {
             // Single files carry no config: only the head counts come from the set's diffusers configs.
@@ -140,7 +145,7 @@ TEST_F(Parity, NoiseScheduleAndNoising)
                                         layout.tolerance, label(set, layout, "v_target_" + suffix));
             }
             const std::string pred = set.meta.at("prediction_type").get<std::string>();
-            if (layout.name == std::string("diffusers"))
+            if (!layout.singleFile)
                 EXPECT_EQ(toString(m->predictionType()), pred);
         }
 }
@@ -152,6 +157,10 @@ TEST_F(Parity, UNetOutputs)
     for (const auto& set : m_sets)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
+            for (const auto& p : m->unet()->named_parameters())
+                if (p.value().dim() == 4 && p.value().size(2) > 1)
+                    EXPECT_EQ(p.value().is_contiguous(torch::MemoryFormat::ChannelsLast), layout.channelsLast)
+                        << label(set, layout, p.key());
             const auto text = set.get("text_embeddings");
             for (const auto& t : set.meta.at("timesteps")) {
                 const int64_t T = t.get<int64_t>();
@@ -160,6 +169,8 @@ TEST_F(Parity, UNetOutputs)
                     const std::string key = "unet_out_t" + std::to_string(T) + "_p" + std::to_string(p);
                     const auto out = m->unet()->forward(zt, torch::tensor({T}), text.slice(0, p, p + 1), nullptr);
                     EXPECT_REL_ERROR_LE(out, set.get(key), layout.tolerance, label(set, layout, key));
+                    if (layout.channelsLast) // the NHWC variant runs NHWC to the end
+                        EXPECT_TRUE(out.is_contiguous(torch::MemoryFormat::ChannelsLast)) << label(set, layout, key);
                 }
             }
         }
