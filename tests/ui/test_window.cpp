@@ -77,11 +77,16 @@ struct WindowFixture : ::testing::Test {
         ASSERT_TRUE(ready[0][0].toBool());
     }
 
-    void runAndWait(int steps)
+    void setRunSteps(int steps)
     {
         auto options = window->runPanel()->options();
         options.steps = steps;
         window->runPanel()->setOptions(options);
+    }
+
+    void runAndWait(int steps)
+    {
+        setRunSteps(steps);
         QSignalSpy ended(window.get(), &MainWindow::runEnded);
         ASSERT_TRUE(window->runCurrent());
         for (int i = 0; i < 1200 && ended.isEmpty(); ++i)
@@ -328,9 +333,7 @@ TEST_F(WindowFixture, SegmentAllLabelsEveryImageAndExportAllWritesOneCocoFile)
     ASSERT_EQ(window->openPaths({imagePath, second}), 2);
     window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
     loadModelAndWait();
-    auto options = window->runPanel()->options();
-    options.steps = 1;
-    window->runPanel()->setOptions(options);
+    setRunSteps(1);
     QSignalSpy ended(window.get(), &MainWindow::runEnded);
     window->segmentAll();
     for (int i = 0; i < 1200 && ended.size() < 2; ++i)
@@ -436,9 +439,7 @@ TEST_F(WindowFixture, CancellingSegmentAllStopsTheBatchAndKeepsFinishedImages)
     ASSERT_EQ(window->openPaths(paths), 3);
     window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
     loadModelAndWait();
-    auto options = window->runPanel()->options();
-    options.steps = 10;
-    window->runPanel()->setOptions(options);
+    setRunSteps(10);
     QSignalSpy ended(window.get(), &MainWindow::runEnded);
     QSignalSpy steps(window->controller(), &SegmentationController::stepCompleted);
     window->segmentAll();

@@ -123,7 +123,7 @@ torch::Tensor AttentionImpl::forwardSpatial(const torch::Tensor& x)
 {
     const int64_t b = x.size(0), c = x.size(1), hh = x.size(2), ww = x.size(3);
     auto hidden = m_groupNorm ? m_groupNorm(x) : x;
-    hidden = hidden.reshape({b, c, hh * ww}).transpose(1, 2); // a copy only for channels-last input
+    hidden = hidden.view({b, c, hh * ww}).transpose(1, 2);
     const auto out = attend(hidden, {}, nullptr);
     return out.transpose(1, 2).reshape({b, c, hh, ww}) + x;
 }

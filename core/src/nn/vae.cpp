@@ -53,8 +53,8 @@ VaePosterior AutoencoderKLImpl::encode(const torch::Tensor& image)
     if (!image.defined() || image.dim() != 4 || image.size(1) != m_config.inChannels)
         throw Error(ErrorKind::Shape, "VAE image must be [B, " + std::to_string(m_config.inChannels) +
                                           ", H, W], got " + shapeString(image));
-    const auto w = m_encoder->parameters().front(); // conv_in.weight
-    auto moments = m_encoder->forward(image.to(w.scalar_type()).contiguous(w.suggest_memory_format()));
+    const auto dtype = m_encoder->parameters().front().scalar_type();
+    auto moments = m_encoder->forward(image.to(dtype));
     if (m_quantConv)
         moments = m_quantConv(moments);
     const auto parts = moments.chunk(2, 1);
@@ -66,8 +66,8 @@ torch::Tensor AutoencoderKLImpl::decode(const torch::Tensor& latents)
     if (!latents.defined() || latents.dim() != 4 || latents.size(1) != m_config.latentChannels)
         throw Error(ErrorKind::Shape, "VAE latents must be [B, " + std::to_string(m_config.latentChannels) +
                                           ", h, w], got " + shapeString(latents));
-    const auto w = m_decoder->parameters().front(); // conv_in.weight
-    auto z = latents.to(w.scalar_type()).contiguous(w.suggest_memory_format());
+    const auto dtype = m_decoder->parameters().front().scalar_type();
+    auto z = latents.to(dtype);
     if (m_postQuantConv)
         z = m_postQuantConv(z);
     return m_decoder->forward(z);

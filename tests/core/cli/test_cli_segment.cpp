@@ -146,24 +146,24 @@ TEST(CliSegment, ChannelsLastIsRecordedAndRepeatedFromTheReport)
     REQUIRE_GOLDEN_MODEL(model);
     ScratchDir dir;
     const auto image = writeImage(dir, "scene.png", 48, 48);
-    const auto out = dir.file("out");
-    const auto r = runCli({"segment", "--image", image, "--classes", "sky,grass", "--model", model, "--steps", "1",
-                           "--channels-last", "--out", out, "--format", "voc", "--quiet"});
-    ASSERT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_EQ(readJson(out + "/scene.report.json")["options"]["channels_last"], true);
-    EXPECT_EQ(readJson(out + "/scene.report.json")["model"]["channels_last"], true); // what the model really is
-    const auto again = dir.file("again");
-    const auto r2 = runCli({"segment", "--image", image, "--classes", "sky,grass", "--model", model, "--config",
-                            out + "/scene.report.json", "--out", again, "--format", "voc", "--quiet"});
-    ASSERT_EQ(r2.exitCode, 0) << r2.err;
-    EXPECT_EQ(readJson(again + "/scene.report.json")["options"]["channels_last"], true);
+    // One segment run into dir/NAME with the given extra arguments; its report.
+    auto segment = [&](const std::string& name, std::vector<std::string> extra) {
+        std::vector<std::string> args = {"segment", "--image", image, "--classes", "sky,grass", "--model", model,
+                                         "--out", dir.file(name), "--format", "voc", "--quiet"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = runCli(args);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        return readJson(dir.file(name) + "/scene.report.json");
+    };
+    const auto first = segment("out", {"--steps", "1", "--channels-last"});
+    EXPECT_EQ(first["options"]["channels_last"], true);
+    EXPECT_EQ(first["model"]["channels_last"], true); // what the model really is
+    const auto again = segment("again", {"--config", dir.file("out") + "/scene.report.json"});
+    EXPECT_EQ(again["options"]["channels_last"], true);
     // Without the flag the run is NCHW, and says so.
-    const auto plain = dir.file("plain");
-    const auto r3 = runCli({"segment", "--image", image, "--classes", "sky,grass", "--model", model, "--steps", "1",
-                            "--out", plain, "--format", "voc", "--quiet"});
-    ASSERT_EQ(r3.exitCode, 0) << r3.err;
-    EXPECT_EQ(readJson(plain + "/scene.report.json")["options"]["channels_last"], false);
-    EXPECT_EQ(readJson(plain + "/scene.report.json")["model"]["channels_last"], false);
+    const auto plain = segment("plain", {"--steps", "1"});
+    EXPECT_EQ(plain["options"]["channels_last"], false);
+    EXPECT_EQ(plain["model"]["channels_last"], false);
 }
 
 TEST(CliSegment, HandlesSixteenBitGrayscaleAndAlphaImages)

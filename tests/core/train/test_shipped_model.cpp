@@ -11,7 +11,6 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace invseg {
 namespace {
@@ -58,18 +57,11 @@ TEST(ShippedToyModel, LoadsAndSegmentsTheBundledSamplesAboveTheFloor)
         const Image image = loadImage(stem + ".png");
         LabelMap gt = loadLabelMap(stem + ".gt.png");
         ASSERT_EQ(image.width, 128);
-        std::vector<std::string> classes;
+        const std::vector<std::string> classes = loadClassList(stem + ".classes.txt");
         std::vector<int> present;
-        {
-            std::ifstream f(stem + ".classes.txt");
-            std::string line;
-            while (std::getline(f, line))
-                if (!line.empty()) {
-                    classes.push_back(line);
-                    const auto& names = toy::classNames();
-                    present.push_back(static_cast<int>(std::find(names.begin(), names.end(), line) - names.begin()));
-                }
-        }
+        const auto& names = toy::classNames();
+        for (const auto& c : classes)
+            present.push_back(static_cast<int>(std::find(names.begin(), names.end(), c) - names.begin()));
         ASSERT_GE(classes.size(), 2u);
         for (auto& l : gt.labels)
             l = static_cast<uint8_t>(l - 1);
