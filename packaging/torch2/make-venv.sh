@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Creates (or brings up to date) the project's Python virtual environment from requirements.txt:
+#   packaging/torch2/make-venv.sh [VENV_DIR]      default: .venv at the repository root
+# Idempotent and cheap when nothing changed: a stamp holds the hash of the requirements it was made from, and pip's
+# download cache lives inside the venv folder, so a rerun on the same machine downloads nothing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+venv=${1:-$root/.venv}
+req=$here/requirements.txt
+stamp=$venv/.requirements.sha256
+want=$(sha256sum "$req" | cut -d' ' -f1)
+
+if [[ -x $venv/bin/python && -f $stamp && $(cat "$stamp") == "$want" ]]; then
+  echo "make-venv: $venv is up to date"
+  exit 0
+fi
+py=${PYTHON:-python3}
+if ! "$py" -c 'import venv, ensurepip' 2>/dev/null; then
+  echo "make-venv: $py has no venv/ensurepip module (Debian: apt-get install python3-venv)" >&2
+  exit 1
+fi
+[[ -x $venv/bin/python ]] || "$py" -m venv "$venv"
+export PIP_CACHE_DIR=$venv/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1
+"$venv/bin/python" -m pip install -q --upgrade pip
+"$venv/bin/python" -m pip install -q -r "$req"
+echo "$want" > "$stamp"
+echo "make-venv: $venv ready ($("$venv/bin/python" -c 'import torch; print("torch", torch.__version__)'))"
