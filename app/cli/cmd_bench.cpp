@@ -73,13 +73,17 @@ Checkpoint archConfigs(const std::string& arch)
         if (!std::filesystem::exists(path))
             throw Error(ErrorKind::Io, "--arch toy reads the bundled model's configs, and there is none at '" +
                                            path + "'");
+        // Only the text encoder's weights are read (the tokenizer's pad id and the variant come with them); the
+        // UNet and VAE sizes come straight from their configs, since readCheckpoint leaves unread components'
+        // configs at their SD 1.5 defaults.
         CheckpointOptions opt;
         opt.readUnet = false;
         opt.readVae = false;
         Checkpoint sizes = readCheckpoint(path, opt);
+        const std::filesystem::path dir(path);
         ck.variant = sizes.variant;
-        ck.unet = sizes.unet;
-        ck.vae = sizes.vae;
+        ck.unet = parseUNetConfig((dir / "unet" / "config.json").string());
+        ck.vae = parseVaeConfig((dir / "vae" / "config.json").string());
         ck.textEncoder = sizes.textEncoder;
         ck.scheduler = sizes.scheduler;
     } else {
