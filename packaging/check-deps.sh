@@ -142,8 +142,8 @@ perl -F'\t' -lane '
 awk -F'\t' '$1 == "missing"' "$tmp/ldd" | sort -u >"$tmp/missing"
 n_pkgs=$(cut -f2 "$tmp/owned" | tr ',' '\n' | sed 's/^ //; s/:[^:]*$//' | { grep -vx -- - || true; } | sort -u | wc -l)
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "check-deps: $build (source $src): $(wc -l <"$tmp/headers") system headers read, $(wc -l <"$tmp/libs") shared" \
-     "libraries loaded by $n_programs programs and libraries, from $n_pkgs packages;" \
+echo "check-deps: $build (source $src): system headers read: $(wc -l <"$tmp/headers"); shared libraries loaded:" \
+     "$(wc -l <"$tmp/libs") (by $n_programs programs and libraries); their packages: $n_pkgs." \
      "install-deps.sh ${list_args[*]:+${list_args[*]} }--list: ${#listed[@]} packages, $(wc -l <"$tmp/allowed") with" \
      "what apt installs with them on a minimal Debian 12"
 status=0
@@ -153,11 +153,11 @@ if [[ -s $tmp/missing ]]; then
   status=1
 fi
 if [[ -s $tmp/bad ]]; then
-  echo "check-deps: FAIL: $(wc -l <"$tmp/bad") files come from outside what packaging/install-deps.sh" \
-       "${list_args[*]:+${list_args[*]} }installs (file, then the package that owns it here):"
+  echo "check-deps: FAIL: files from outside what packaging/install-deps.sh ${list_args[*]:+${list_args[*]} }installs:" \
+       "$(wc -l <"$tmp/bad") (each file, then the package that owns it here):"
   awk -F'\t' '{ printf "  %s  %s\n", $2, $1 }' "$tmp/bad"
-  echo "check-deps: packages to add to packaging/install-deps.sh (or stop using):" \
-       "$(cut -f1 "$tmp/bad" | { grep -vx '(no package)' || true; } | sort -u | tr '\n' ' ')"
+  add=$(cut -f1 "$tmp/bad" | { grep -vx '(no package)' || true; } | sort -u | tr '\n' ' ')
+  [[ -z $add ]] || echo "check-deps: packages to add to packaging/install-deps.sh (or stop using): $add"
   if grep -q '^(no package)' "$tmp/bad"; then
     echo "check-deps: files no package owns come from a hand install or another checkout: a fresh machine lacks them"
   fi
