@@ -11,7 +11,7 @@
 #   packaging/check-fresh-debian.sh [options] [REF]      REF: commit, branch or tag (default HEAD)
 #     --repo PATH          repository to clone (default: the one holding this script)
 #     --work DIR           scratch folder (default /var/tmp/invseg-fresh-debian): base/ the cached minimal
-#                          system, root/ this run's copy of it, logs/
+#                          system, root/ this run's copy of it, apt-archives/ the .debs fetched so far, logs/
 #     --mirror URL         Debian mirror (default http://deb.debian.org/debian)
 #     --new-base           debootstrap again even if base/ is there (it is reused by default)
 #     --keep               keep root/ after the run, to look inside (default: delete it)
@@ -162,6 +162,9 @@ git -C "$root/root/invseg-studio" -c advice.detachedHead=false checkout -q --det
 [[ -z $(git -C "$root/root/invseg-studio" status --porcelain --ignored) ]] || die "the clone is not clean"
 [[ $(ls "$root/root") == invseg-studio ]] || die "the clone is not alone in /root"
 mount_system "$root"
+# The .debs apt fetches are kept for the next run (apt checks them against the index as for any download).
+mkdir -p "$work/apt-archives/partial"
+mount_in "$root" var/cache/apt/archives --bind "$work/apt-archives"
 in_root "$root" 'cd /root/invseg-studio && git log -1 --format="check-fresh-debian: clone at %h %s" &&
   for t in make git; do command -v $t >/dev/null || exit 1; done; echo "check-fresh-debian: $(nproc) cores"'
 phase "copy + clone" "done"
