@@ -98,9 +98,9 @@ find "$build" -path "$build/CMakeFiles" -prune -o -path '*/_CPack_Packages' -pru
   >"$tmp/elves"
 [[ -s $tmp/elves ]] || die "no programs or libraries in $build: build it first"
 mapfile -t elves <"$tmp/elves"
-# ldd names each file before its list when given several; "NAME => not found" is a library the loader misses.
-ldd "${elves[@]}" "${elves[0]}" 2>&1 | awk -v first="${elves[0]}" '
-  BEGIN { prog = first }
+# ldd names each file before its list when given several (the first file is given twice so that there always are);
+# "NAME => not found" is a library the loader misses.
+ldd "${elves[@]}" "${elves[0]}" 2>&1 | awk '
   /^[^\t].*:$/ { prog = substr($0, 1, length($0) - 1); next }
   /=> not found/ { print "missing\t" $1 "\t" prog; next }
   $2 == "=>" && $3 ~ /^\// { print "lib\t" $3 "\t" prog; next }
