@@ -74,10 +74,10 @@ mount_in() {  # mount_in ROOT TARGET ARGS...: mount, and remember it for umount_
   mounted+=("$target")
 }
 umount_all() {
-  local i pid
+  local i proc
   # Processes still running inside the chroot were started by this script (e.g. an Xvfb a timeout orphaned).
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    [[ $(readlink "/proc/$pid/root" 2>/dev/null) == "$root" ]] && kill -9 "$pid" 2>/dev/null || true
+  for proc in /proc/[0-9]*; do
+    [[ $(readlink "$proc/root" 2>/dev/null) == "$root" ]] && kill -9 "${proc#/proc/}" 2>/dev/null || true
   done
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
     umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || echo "check-fresh-debian: cannot unmount ${mounted[i]}"
