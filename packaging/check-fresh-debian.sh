@@ -106,9 +106,12 @@ mount_system() {  # mount_system ROOT
   mount_in "$1" dev/shm -t tmpfs -o mode=1777 tmpfs
   cp -L /etc/resolv.conf "$1/etc/resolv.conf"
 }
-in_root() {  # in_root ROOT COMMAND: a login-like shell in the chroot with a clean environment
+in_root() {  # in_root ROOT COMMAND: a shell in the chroot with a clean environment
+  # In the background and waited for, so that a signal to this script ends the run at once (the trap then ends
+  # what runs in the chroot and unmounts); a foreground command would delay the trap until it finished.
   chroot "$1" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb LANG=C.UTF-8 \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "$2"
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "$2" </dev/null &
+  wait $!
 }
 
 echo "check-fresh-debian: commit $commit ($ref) of $repo; work folder $work; log $log"
