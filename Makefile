@@ -3,6 +3,10 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SAMPLE ?= $(firstword $(filter-out %.gt.png,$(wildcard resources/samples/*.png)))
+# make run RUN_ARGS='--screenshot shot.png --run' RUN_WITH='xvfb-run -a': more arguments for the app, and a command
+# to start it under (packaging/check-fresh-debian.sh runs the quick start that way, without a display).
+RUN_ARGS ?=
+RUN_WITH ?=
 
 .PHONY: all deps build test run demo package clean
 
@@ -22,7 +26,7 @@ test: build
 
 run: build
 	@if [ -x $(BUILD_DIR)/app/gui/invseg-studio ]; then \
-	  $(BUILD_DIR)/app/gui/invseg-studio $(SAMPLE); \
+	  $(RUN_WITH) $(BUILD_DIR)/app/gui/invseg-studio $(SAMPLE) $(RUN_ARGS); \
 	else \
 	  $(MAKE) --no-print-directory demo; \
 	fi

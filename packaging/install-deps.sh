@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages InvSeg Studio needs to build, test and run. Idempotent: installs only what is
 # missing; uses sudo only when not root.
-#   packaging/install-deps.sh          build + GUI + tests
-#   packaging/install-deps.sh --engine the engine and CLI only (no Qt, no OpenCV)
+#   packaging/install-deps.sh                 build + GUI + tests
+#   packaging/install-deps.sh --engine        the engine and CLI only (no Qt, no OpenCV)
+#   packaging/install-deps.sh [--engine] --list   print the package names, one a line, and install nothing
+# packaging/check-deps.sh reads the list from here: every header a build reads and every library its programs
+# load must come from these packages or from what they depend on.
 set -euo pipefail
 
 engine=(build-essential cmake libtorch-dev libopenblas0-pthread libgtest-dev)
 gui=(qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libopencv-dev libgl-dev xvfb
      xauth)
+
+with_gui=1
+list=0
+for arg in "$@"; do
+  case "$arg" in
+    --engine) with_gui=0 ;;
+    --list) list=1 ;;
+    -h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "install-deps: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
 packages=("${engine[@]}")
-[[ "${1:-}" == "--engine" ]] || packages+=("${gui[@]}")
+[[ $with_gui -eq 0 ]] || packages+=("${gui[@]}")
+
+if [[ $list -eq 1 ]]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -79,8 +79,12 @@ int main(int argc, char** argv)
             if (!(runFirst && loaded && window.runCurrent()))
                 QTimer::singleShot(200, shoot);
         });
-        if (!window.controller()->isLoading())
-            QTimer::singleShot(500, &window, shoot);
+        // The start-up model load begins on the first turn of the event loop, so whether one is under way is known
+        // only then: the fallback shoots when nothing is loading or running (modelReady and runEnded shoot otherwise).
+        QTimer::singleShot(500, &window, [&window, shoot] {
+            if (!window.controller()->isLoading() && !window.controller()->isRunning())
+                shoot();
+        });
     }
     return app.exec();
 }
