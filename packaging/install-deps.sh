@@ -5,7 +5,7 @@
 #   packaging/install-deps.sh --engine the engine and CLI only (no Qt, no OpenCV)
 set -euo pipefail
 
-engine=(build-essential cmake libtorch-dev libopenblas0-pthread libgtest-dev)
+engine=(build-essential cmake libtorch-dev libopenblas0-pthread libgtest-dev nlohmann-json3-dev zlib1g-dev libpng-dev)
 gui=(qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libopencv-dev libgl-dev xvfb
      xauth)
 packages=("${engine[@]}")
