@@ -15,6 +15,9 @@ echo "test-deb: $(basename "$deb"), $(du -h "$deb" | cut -f1)"
 dpkg-deb -I "$deb" >"$work/info"
 grep -q '^ Depends:.*libtorch' "$work/info" || { cat "$work/info"; fail "the package does not depend on LibTorch"; }
 grep -q '^ Depends:.*libopenblas0-pthread' "$work/info" || fail "the package does not depend on libopenblas0-pthread"
+for lib in libpng16-16 zlib1g; do
+  grep -q "^ Depends:.*$lib" "$work/info" || { cat "$work/info"; fail "the package does not depend on $lib"; }
+done
 
 root="$work/root"
 dpkg-deb -x "$deb" "$root"

@@ -1,4 +1,4 @@
-// libFuzzer target: openTorchCheckpoint (zip reader + restricted unpickler) on arbitrary bytes.
+// libFuzzer target: openTorchCheckpoint (LibTorch's zip reader + our restricted unpickler) on arbitrary bytes.
 //
 // Inputs starting with "PK" are taken as whole files, so the zip layer is fuzzed. Any other input is taken as a
 // bare pickle (after its first byte) and wrapped in a torch-like archive with a few storages, so mutations reach

@@ -1,10 +1,11 @@
 // 8-bit RGB images and label maps: loading (bounded, validated), PNG writing, the PASCAL VOC palette, resizing.
 //
 // Works with and without OpenCV. What each build reads:
-//   - always (own decoders): PNG (every colour type and bit depth, interlaced or not) and binary PPM/PGM (P6/P5);
+//   - always: PNG through libpng (every colour type and bit depth, interlaced or not) and binary PPM/PGM (P6/P5, own
+//     reader);
 //   - with OpenCV (INVSEG_HAVE_OPENCV): also JPEG (including CMYK/YCCK; EXIF orientation applied), BMP, TIFF, WebP.
 //     GIF is recognised (its size is checked) but this OpenCV cannot decode it: Error(Unsupported).
-// Writing is always PNG with the engine's own encoder.
+// Writing is always PNG, through libpng.
 //
 // Errors: every function throws invseg::Error with a one-line message naming the file (or the bad argument):
 //   Io          the file is missing, unreadable, a folder, or cannot be written;

@@ -39,9 +39,10 @@ public:
     virtual bool contains(const std::string& key) const = 0;
     /// Throws Error(Key) for an unknown key.
     virtual TensorInfo info(const std::string& key) const = 0;
-    /// The tensor on the CPU in the file's dtype. It may view the file's memory map; the view keeps the map alive,
-    /// so it stays valid after this object is destroyed. Throws Error(Unsupported) for a dtype LibTorch
-    /// cannot represent in this build (F8 on LibTorch 1.x, U16/U32/U64, ...).
+    /// The tensor on the CPU in the file's dtype. It may view memory the reader holds (the file's memory map, a
+    /// record extracted from an archive); the view keeps that memory alive, so it stays valid after this object is
+    /// destroyed. Throws Error(Unsupported) for a dtype LibTorch cannot represent in this build (F8 on LibTorch 1.x,
+    /// U16/U32/U64, ...).
     virtual torch::Tensor tensor(const std::string& key) const = 0;
     /// Free-form string metadata (safetensors "__metadata__"; empty for pickles).
     virtual std::map<std::string, std::string> metadata() const { return {}; }
@@ -50,9 +51,11 @@ public:
 /// Opens a .safetensors file: mmap, header fully validated before any tensor is touched.
 std::unique_ptr<TensorFile> openSafetensors(const std::string& path);
 
-/// Opens a PyTorch zip checkpoint (.ckpt, .pt, .bin) through a restricted unpickler that only rebuilds tensors and
+/// Opens a PyTorch zip checkpoint (.ckpt, .pt, .bin) laid out as torch.save writes it (one folder holding data.pkl,
+/// version and data/<key>), through LibTorch's zip reader and a restricted unpickler that only rebuilds tensors and
 /// plain containers; anything else (a function call, an unknown global) is refused with Error(Format). Nested
-/// "state_dict" wrappers are flattened; non-tensor entries are dropped.
+/// "state_dict" wrappers are flattened; non-tensor entries are dropped. A storage record is read, and checked
+/// against the size the pickle declares, when one of its tensors is asked for (Error(Format) from tensor()).
 std::unique_ptr<TensorFile> openTorchCheckpoint(const std::string& path);
 
 /// Chooses by content (the zip magic "PK\x03\x04" means a PyTorch checkpoint, anything else is tried as safetensors).

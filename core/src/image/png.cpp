@@ -1,31 +1,35 @@
-// PNG decoding (all colour types, bit depths and Adam7) and encoding (8-bit gray/RGB/palette, own DEFLATE) without
-// zlib or OpenCV, so label maps keep their palette indices and PNG works in builds without OpenCV.
+// PNG reading and writing through libpng. libpng reports errors by longjmp: every libpng call that can fail runs
+// under callLibpng(), whose frame holds no locals, from functions whose locals are all trivially destructible; the
+// message is copied into the Context and turned into invseg::Error once control is back in ordinary C++.
 #include "image/png.h"
 
 #include "image/pixel_limit.h"
 #include "invseg/error.h"
-#include "invseg/inflate.h"
 
-#include <algorithm>
-#include <cstdlib>
+#include <png.h>
+#include <zlib.h>
+
+#include <csetjmp>
+#include <cstdio>
 #include <cstring>
+#include <new>
 
 namespace invseg::png {
 namespace {
 
 constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+// libpng's default limit is 1,000,000 pixels a side; the caller's pixel budget (checked first) is what bounds us.
+constexpr png_uint_32 kMaxSide = 0x7fffffffu;
 
 uint32_t be32(const uint8_t* p)
 {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
-void putBe32(std::vector<uint8_t>& out, uint32_t v)
+/// CRC-32 of a chunk's type and body (n is at most 2^31 + 3, so it fits zlib's uInt).
+uint32_t chunkCrc(const uint8_t* p, size_t n)
 {
-    out.push_back(uint8_t(v >> 24));
-    out.push_back(uint8_t(v >> 16));
-    out.push_back(uint8_t(v >> 8));
-    out.push_back(uint8_t(v));
+    return uint32_t(::crc32(::crc32(0L, Z_NULL, 0), p, uInt(n)));
 }
 
 [[noreturn]] void fail(const std::string& name, const std::string& what)
@@ -65,28 +69,184 @@ std::string chunkName(const uint8_t* p)
     return s;
 }
 
-/// One reduced image of Adam7 (or the whole image when not interlaced): origin and step.
-struct Pass {
-    uint32_t x0, y0, dx, dy;
-};
-constexpr Pass kAdam7[7] = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4},
-                            {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
-constexpr Pass kWhole[1] = {{0, 0, 1, 1}};
-
-uint32_t passExtent(uint32_t size, uint32_t origin, uint32_t step)
+/// Walks the chunks from the signature to IEND: each must lie inside the file and match its CRC. libpng checks the
+/// same while decoding but reports only the symptom (a damaged chunk type reads as "invalid chunk type", a cut file
+/// as a failed read); this names the chunk and its offset, and tells a cut file from a damaged one.
+void checkChunks(const uint8_t* data, size_t size, const std::string& name)
 {
-    return size > origin ? (size - origin + step - 1) / step : 0;
+    size_t pos = 8;
+    while (pos < size) {
+        if (size - pos < 12)
+            fail(name, "truncated PNG (the file ends inside a chunk header at offset " + std::to_string(pos) + ")");
+        const uint32_t len = be32(data + pos);
+        const uint8_t* type = data + pos + 4;
+        const std::string tname = chunkName(type);
+        if (len > 0x7fffffffu)
+            fail(name, "corrupt PNG (chunk " + tname + " at offset " + std::to_string(pos) + " claims " +
+                           std::to_string(len) + " bytes)");
+        if (uint64_t(len) + 12 > size - pos)
+            fail(name, "truncated PNG (chunk " + tname + " at offset " + std::to_string(pos) + " needs " +
+                           std::to_string(uint64_t(len) + 12) + " bytes, the file has " +
+                           std::to_string(size - pos) + " left)");
+        if (chunkCrc(type, size_t(len) + 4) != be32(type + 4 + len))
+            fail(name, "corrupt PNG (CRC mismatch in chunk " + tname + " at offset " + std::to_string(pos) + ")");
+        if (std::memcmp(type, "IEND", 4) == 0)
+            return;
+        pos += size_t(len) + 12;
+    }
+    fail(name, "truncated PNG (no IEND chunk)");
 }
 
-uint64_t rowBytesOf(uint64_t width, int bitsPerPixel) { return (width * uint64_t(bitsPerPixel) + 7) / 8; }
+// --- libpng plumbing ---------------------------------------------------------------------------------------------
 
-uint8_t paeth(int a, int b, int c)
+/// What the callbacks share with the code that called libpng. Trivially destructible and owned by that code, so a
+/// longjmp can skip nothing in it.
+struct Context {
+    const uint8_t* data = nullptr; ///< reading: the file
+    size_t size = 0;
+    size_t pos = 0;
+    std::vector<uint8_t>* out = nullptr; ///< writing: the encoded bytes
+    bool outOfMemory = false;
+    char message[256] = {};
+};
+
+void onError(png_structp png, png_const_charp message)
 {
-    const int p = a + b - c;
-    const int pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
-    if (pa <= pb && pa <= pc)
-        return uint8_t(a);
-    return uint8_t(pb <= pc ? b : c);
+    auto* ctx = static_cast<Context*>(png_get_error_ptr(png));
+    std::snprintf(ctx->message, sizeof ctx->message, "%s", message ? message : "unknown libpng error");
+    png_longjmp(png, 1);
+}
+
+void onWarning(png_structp, png_const_charp) {}
+
+void readFromMemory(png_structp png, png_bytep out, size_t n)
+{
+    auto* ctx = static_cast<Context*>(png_get_io_ptr(png));
+    if (n > ctx->size - ctx->pos)
+        png_error(png, "unexpected end of the file");
+    std::memcpy(out, ctx->data + ctx->pos, n);
+    ctx->pos += n;
+}
+
+void writeToMemory(png_structp png, png_bytep data, size_t n)
+{
+    auto* ctx = static_cast<Context*>(png_get_io_ptr(png));
+    bool appended = false;
+    try {
+        ctx->out->insert(ctx->out->end(), data, data + n);
+        appended = true;
+    } catch (const std::bad_alloc&) {
+        ctx->outOfMemory = true;
+    }
+    // Outside the try block: png_error longjmps, which must not cross a live exception or handler.
+    if (!appended)
+        png_error(png, "out of memory for the encoded image");
+}
+
+void flushMemory(png_structp) {}
+
+/// Calls body(png, info, arg) with libpng's error jump set in this frame, which has no locals at all. Returns false
+/// when libpng reported an error (the message is in the Context).
+bool callLibpng(png_structp png, png_infop info, void (*body)(png_structp, png_infop, void*), void* arg)
+{
+    if (setjmp(png_jmpbuf(png)))
+        return false;
+    body(png, info, arg);
+    return true;
+}
+
+class Reader {
+public:
+    explicit Reader(Context& ctx)
+    {
+        m_png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, onError, onWarning);
+        if (m_png)
+            m_info = png_create_info_struct(m_png);
+        if (!m_png || !m_info) {
+            png_destroy_read_struct(m_png ? &m_png : nullptr, nullptr, nullptr);
+            throw Error(ErrorKind::OutOfMemory, "PNG: libpng could not set up a decoder");
+        }
+        png_set_user_limits(m_png, kMaxSide, kMaxSide);
+        png_set_read_fn(m_png, &ctx, readFromMemory);
+    }
+    ~Reader() { png_destroy_read_struct(&m_png, &m_info, nullptr); }
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+
+    png_structp png() const { return m_png; }
+    png_infop info() const { return m_info; }
+
+private:
+    png_structp m_png = nullptr;
+    png_infop m_info = nullptr;
+};
+
+class Writer {
+public:
+    explicit Writer(Context& ctx)
+    {
+        m_png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &ctx, onError, onWarning);
+        if (m_png)
+            m_info = png_create_info_struct(m_png);
+        if (!m_png || !m_info) {
+            png_destroy_write_struct(m_png ? &m_png : nullptr, nullptr);
+            throw Error(ErrorKind::OutOfMemory, "PNG: libpng could not set up an encoder");
+        }
+        png_set_user_limits(m_png, kMaxSide, kMaxSide);
+        png_set_write_fn(m_png, &ctx, writeToMemory, flushMemory);
+    }
+    ~Writer() { png_destroy_write_struct(&m_png, &m_info); }
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    png_structp png() const { return m_png; }
+    png_infop info() const { return m_info; }
+
+private:
+    png_structp m_png = nullptr;
+    png_infop m_info = nullptr;
+};
+
+/// The rows to decode into, prepared by the caller (which owns the buffer) from IHDR.
+struct ReadJob {
+    png_bytepp rows;
+    size_t rowBytes;
+};
+
+void readBody(png_structp png, png_infop info, void* arg)
+{
+    const auto* job = static_cast<const ReadJob*>(arg);
+    png_read_info(png, info);
+    if (png_get_bit_depth(png, info) < 8)
+        png_set_packing(png); // one sample per byte, values as stored
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    if (png_get_rowbytes(png, info) != job->rowBytes)
+        png_error(png, "unexpected row layout after the transformations");
+    png_read_image(png, job->rows);
+    png_read_end(png, nullptr);
+}
+
+struct WriteJob {
+    png_uint_32 width, height;
+    int colorType;
+    png_const_colorp palette;
+    int paletteSize;
+    const uint8_t* pixels;
+    size_t rowBytes;
+};
+
+void writeBody(png_structp png, png_infop info, void* arg)
+{
+    const auto* job = static_cast<const WriteJob*>(arg);
+    png_set_IHDR(png, info, job->width, job->height, 8, job->colorType, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (job->colorType == PNG_COLOR_TYPE_PALETTE)
+        png_set_PLTE(png, info, job->palette, job->paletteSize);
+    png_write_info(png, info);
+    for (png_uint_32 y = 0; y < job->height; ++y)
+        png_write_row(png, job->pixels + size_t(y) * job->rowBytes);
+    png_write_end(png, nullptr);
 }
 
 } // namespace
@@ -105,7 +265,7 @@ Header readHeader(const uint8_t* data, size_t size, const std::string& name)
     const uint8_t* c = data + 8;
     if (be32(c) != 13 || std::memcmp(c + 4, "IHDR", 4) != 0)
         fail(name, "corrupt PNG (the first chunk is not a 13-byte IHDR)");
-    if (crc32(c + 4, 17) != be32(c + 21))
+    if (chunkCrc(c + 4, 17) != be32(c + 21))
         fail(name, "corrupt PNG (CRC mismatch in chunk IHDR)");
     Header h;
     h.width = be32(c + 8);
@@ -128,381 +288,59 @@ Decoded decode(const uint8_t* data, size_t size, const std::string& name, int64_
     Decoded out;
     out.header = readHeader(data, size, name);
     const Header& h = out.header;
-    // Refuse oversized images before walking the rest of the file, let alone inflating it.
     checkPixelLimit(name, h.width, h.height, maxPixels);
+    checkChunks(data, size, name);
     out.channels = channelsOf(h.colorType);
 
-    std::vector<uint8_t> idat;
-    bool sawPlte = false, sawIend = false;
-    size_t pos = 8;
-    while (pos < size) {
-        if (size - pos < 12)
-            fail(name, "truncated PNG (the file ends inside a chunk header at offset " + std::to_string(pos) + ")");
-        const uint32_t len = be32(data + pos);
-        const uint8_t* type = data + pos + 4;
-        const std::string tname = chunkName(type);
-        if (len > 0x7fffffffu)
-            fail(name, "corrupt PNG (chunk " + tname + " at offset " + std::to_string(pos) + " claims " +
-                           std::to_string(len) + " bytes)");
-        if (uint64_t(len) + 12 > size - pos)
-            fail(name, "truncated PNG (chunk " + tname + " at offset " + std::to_string(pos) + " needs " +
-                           std::to_string(uint64_t(len) + 12) + " bytes, the file has " +
-                           std::to_string(size - pos) + " left)");
-        const uint8_t* body = type + 4;
-        if (crc32(type, size_t(len) + 4) != be32(body + len))
-            fail(name, "corrupt PNG (CRC mismatch in chunk " + tname + " at offset " + std::to_string(pos) + ")");
-        pos += size_t(len) + 12;
-
-        if (std::memcmp(type, "IHDR", 4) == 0) {
-            if (pos != 8 + 25)
-                fail(name, "corrupt PNG (a second IHDR chunk)");
-        } else if (std::memcmp(type, "PLTE", 4) == 0) {
-            if (h.colorType == kGray || h.colorType == kGrayAlpha)
-                fail(name, "corrupt PNG (PLTE in a grayscale image)");
-            if (len == 0 || len % 3 != 0 || len / 3 > 256 || sawPlte || !idat.empty())
-                fail(name, "corrupt PNG (bad PLTE chunk)");
-            sawPlte = true;
-            out.palette.resize(len / 3);
-            for (uint32_t i = 0; i < len / 3; ++i)
-                out.palette[i] = {body[3 * i], body[3 * i + 1], body[3 * i + 2]};
-        } else if (std::memcmp(type, "tRNS", 4) == 0) {
-            // Malformed tRNS is ignored, as libpng does (it only warns): it is ancillary.
-            if (h.colorType == kPalette && sawPlte && len <= out.palette.size()) {
-                out.paletteAlpha.assign(body, body + len);
-            } else if (h.colorType == kGray && len == 2) {
-                out.hasColorKey = true;
-                out.colorKey[0] = uint16_t((body[0] << 8) | body[1]);
-            } else if (h.colorType == kRgb && len == 6) {
-                out.hasColorKey = true;
-                for (int i = 0; i < 3; ++i)
-                    out.colorKey[size_t(i)] = uint16_t((body[2 * i] << 8) | body[2 * i + 1]);
-            }
-        } else if (std::memcmp(type, "IDAT", 4) == 0) {
-            if (idat.size() + len > size_t(1) << 40)
-                fail(name, "corrupt PNG (too much image data)");
-            idat.insert(idat.end(), body, body + len);
-        } else if (std::memcmp(type, "IEND", 4) == 0) {
-            sawIend = true;
-            break;
-        } else if ((type[0] & 0x20) == 0) {
-            // Bit 5 of the first letter clear = critical: the spec forbids decoding what we do not understand.
-            fail(name, "unsupported PNG (unknown critical chunk " + tname + ")");
-        }
-    }
-    if (!sawIend)
-        fail(name, "truncated PNG (no IEND chunk)");
-    if (h.colorType == kPalette && !sawPlte)
-        fail(name, "corrupt PNG (palette image without PLTE)");
-    if (idat.size() < 2)
-        fail(name, "corrupt PNG (no image data)");
-
-    const int bitsPerPixel = out.channels * h.bitDepth;
-    const size_t filterStride = size_t(std::max(1, bitsPerPixel / 8));
-    const Pass* passes = h.interlace ? kAdam7 : kWhole;
-    const int passCount = h.interlace ? 7 : 1;
-    uint64_t expected = 0;
-    for (int p = 0; p < passCount; ++p) {
-        const uint64_t pw = passExtent(h.width, passes[p].x0, passes[p].dx);
-        const uint64_t ph = passExtent(h.height, passes[p].y0, passes[p].dy);
-        if (pw && ph)
-            expected += ph * (1 + rowBytesOf(pw, bitsPerPixel));
-    }
-
-    // zlib wrapper (RFC 1950): deflate with a window of at most 32 KiB, no preset dictionary. The Adler-32 trailer is
-    // not checked: every chunk's CRC already was, and the exact output size is below.
-    const uint8_t cmf = idat[0], flg = idat[1];
-    if ((cmf & 0x0f) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0 || (flg & 0x20))
-        fail(name, "corrupt PNG (bad zlib header in the image data)");
-    std::vector<uint8_t> raw;
-    try {
-        raw = inflateRaw(idat.data() + 2, idat.size() - 2, size_t(expected));
-    } catch (const Error& e) {
-        fail(name, std::string("corrupt PNG image data (") + e.what() + ")");
-    }
-    idat.clear();
-    idat.shrink_to_fit();
-    if (raw.size() != expected)
-        fail(name, "truncated PNG image data (" + std::to_string(raw.size()) + " of " + std::to_string(expected) +
-                       " bytes)");
-
-    const size_t samples = size_t(h.width) * h.height * size_t(out.channels);
-    if (h.bitDepth == 16)
+    // libpng writes the rows straight into the samples: 16-bit samples arrive big-endian and are swapped below.
+    const size_t samplesPerRow = size_t(h.width) * size_t(out.channels);
+    const size_t samples = samplesPerRow * h.height;
+    std::vector<png_bytep> rows(h.height);
+    png_bytep base = nullptr;
+    size_t rowBytes = samplesPerRow;
+    if (h.bitDepth == 16) {
         out.samples16.resize(samples);
-    else
+        base = reinterpret_cast<png_bytep>(out.samples16.data());
+        rowBytes *= 2;
+    } else {
         out.samples8.resize(samples);
+        base = out.samples8.data();
+    }
+    for (size_t y = 0; y < rows.size(); ++y)
+        rows[y] = base + y * rowBytes;
 
-    size_t at = 0;
-    std::vector<uint8_t> zeros;
-    for (int p = 0; p < passCount; ++p) {
-        const Pass& ps = passes[p];
-        const uint32_t pw = passExtent(h.width, ps.x0, ps.dx);
-        const uint32_t ph = passExtent(h.height, ps.y0, ps.dy);
-        if (!pw || !ph)
-            continue;
-        const size_t rowBytes = size_t(rowBytesOf(pw, bitsPerPixel));
-        zeros.assign(rowBytes, 0);
-        const uint8_t* prior = zeros.data();
-        for (uint32_t py = 0; py < ph; ++py) {
-            const uint8_t filter = raw[at];
-            uint8_t* cur = raw.data() + at + 1;
-            at += rowBytes + 1;
-            switch (filter) {
-            case 0: break;
-            case 1:
-                for (size_t i = filterStride; i < rowBytes; ++i)
-                    cur[i] = uint8_t(cur[i] + cur[i - filterStride]);
-                break;
-            case 2:
-                for (size_t i = 0; i < rowBytes; ++i)
-                    cur[i] = uint8_t(cur[i] + prior[i]);
-                break;
-            case 3:
-                for (size_t i = 0; i < rowBytes; ++i) {
-                    const int left = i >= filterStride ? cur[i - filterStride] : 0;
-                    cur[i] = uint8_t(cur[i] + ((left + prior[i]) >> 1));
-                }
-                break;
-            case 4:
-                for (size_t i = 0; i < rowBytes; ++i) {
-                    const int left = i >= filterStride ? cur[i - filterStride] : 0;
-                    const int upLeft = i >= filterStride ? prior[i - filterStride] : 0;
-                    cur[i] = uint8_t(cur[i] + paeth(left, prior[i], upLeft));
-                }
-                break;
-            default: fail(name, "corrupt PNG (row filter type " + std::to_string(filter) + ")");
-            }
-            prior = cur;
+    Context ctx;
+    ctx.data = data;
+    ctx.size = size;
+    Reader reader(ctx);
+    ReadJob job{rows.data(), rowBytes};
+    if (!callLibpng(reader.png(), reader.info(), readBody, &job))
+        fail(name, std::string("corrupt PNG (") + ctx.message + ")");
 
-            const size_t y = size_t(ps.y0) + size_t(py) * ps.dy;
-            for (uint32_t px = 0; px < pw; ++px) {
-                const size_t x = size_t(ps.x0) + size_t(px) * ps.dx;
-                const size_t dst = (y * h.width + x) * size_t(out.channels);
-                if (h.bitDepth == 16) {
-                    const uint8_t* s = cur + size_t(px) * size_t(out.channels) * 2;
-                    for (int c = 0; c < out.channels; ++c)
-                        out.samples16[dst + size_t(c)] = uint16_t((s[2 * c] << 8) | s[2 * c + 1]);
-                } else if (h.bitDepth == 8) {
-                    const uint8_t* s = cur + size_t(px) * size_t(out.channels);
-                    for (int c = 0; c < out.channels; ++c)
-                        out.samples8[dst + size_t(c)] = s[c];
-                } else {
-                    // Sub-byte depths exist only for one-channel images; pixels are packed from the high bit down.
-                    const size_t bit = size_t(px) * size_t(h.bitDepth);
-                    const int shift = 8 - h.bitDepth - int(bit % 8);
-                    out.samples8[dst] = uint8_t((cur[bit / 8] >> shift) & ((1u << h.bitDepth) - 1));
-                }
-            }
+    for (uint16_t& s : out.samples16) {
+        uint8_t b[2];
+        std::memcpy(b, &s, 2);
+        s = uint16_t((b[0] << 8) | b[1]);
+    }
+    png_colorp plte = nullptr;
+    int plteSize = 0;
+    if (png_get_PLTE(reader.png(), reader.info(), &plte, &plteSize) & PNG_INFO_PLTE)
+        for (int i = 0; i < plteSize; ++i)
+            out.palette.push_back({plte[i].red, plte[i].green, plte[i].blue});
+    png_bytep alpha = nullptr;
+    int alphaCount = 0;
+    png_color_16p key = nullptr;
+    if (png_get_tRNS(reader.png(), reader.info(), &alpha, &alphaCount, &key) & PNG_INFO_tRNS) {
+        if (h.colorType == kPalette && alpha) {
+            out.paletteAlpha.assign(alpha, alpha + alphaCount);
+        } else if (h.colorType == kGray && key) {
+            out.hasColorKey = true;
+            out.colorKey[0] = key->gray;
+        } else if (h.colorType == kRgb && key) {
+            out.hasColorKey = true;
+            out.colorKey = {key->red, key->green, key->blue};
         }
     }
-    return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Encoding
-
-namespace {
-
-uint32_t adler32(const uint8_t* data, size_t size)
-{
-    uint32_t a = 1, b = 0;
-    while (size > 0) {
-        // 5552 is the largest block for which b cannot overflow 32 bits before the modulo (zlib's NMAX).
-        const size_t n = std::min<size_t>(size, 5552);
-        for (size_t i = 0; i < n; ++i) {
-            a += data[i];
-            b += a;
-        }
-        a %= 65521;
-        b %= 65521;
-        data += n;
-        size -= n;
-    }
-    return (b << 16) | a;
-}
-
-class BitWriter {
-public:
-    explicit BitWriter(std::vector<uint8_t>& out) : m_out(out) {}
-
-    /// Appends `count` bits of `bits`, least significant first (DEFLATE's order for everything but Huffman codes).
-    void put(uint32_t bits, int count)
-    {
-        m_acc |= uint64_t(bits) << m_count;
-        m_count += count;
-        while (m_count >= 8) {
-            m_out.push_back(uint8_t(m_acc));
-            m_acc >>= 8;
-            m_count -= 8;
-        }
-    }
-
-    /// Appends a Huffman code, which DEFLATE stores most significant bit first.
-    void putCode(uint32_t code, int length)
-    {
-        uint32_t reversed = 0;
-        for (int i = 0; i < length; ++i)
-            reversed |= ((code >> i) & 1u) << (length - 1 - i);
-        put(reversed, length);
-    }
-
-    void flush()
-    {
-        if (m_count > 0)
-            m_out.push_back(uint8_t(m_acc));
-        m_acc = 0;
-        m_count = 0;
-    }
-
-private:
-    std::vector<uint8_t>& m_out;
-    uint64_t m_acc = 0;
-    int m_count = 0;
-};
-
-constexpr uint16_t kLenBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                   31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-constexpr uint8_t kLenExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr uint16_t kDistBase[30] = {1,   2,   3,    4,    5,    7,    9,    13,    17,    25,
-                                    33,  49,  65,   97,   129,  193,  257,  385,   513,   769,
-                                    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
-
-/// The fixed Huffman code (RFC 1951 3.2.6) of a literal/length symbol.
-void putFixedSymbol(BitWriter& w, int sym)
-{
-    if (sym < 144)
-        w.putCode(uint32_t(0x30 + sym), 8);
-    else if (sym < 256)
-        w.putCode(uint32_t(0x190 + sym - 144), 9);
-    else if (sym < 280)
-        w.putCode(uint32_t(sym - 256), 7);
-    else
-        w.putCode(uint32_t(0xc0 + sym - 280), 8);
-}
-
-void putMatch(BitWriter& w, int length, int distance)
-{
-    int li = 28;
-    while (kLenBase[li] > length)
-        --li;
-    putFixedSymbol(w, 257 + li);
-    if (kLenExtra[li])
-        w.put(uint32_t(length - kLenBase[li]), kLenExtra[li]);
-    int di = 29;
-    while (kDistBase[di] > distance)
-        --di;
-    w.putCode(uint32_t(di), 5);
-    if (kDistExtra[di])
-        w.put(uint32_t(distance - kDistBase[di]), kDistExtra[di]);
-}
-
-/// One fixed-Huffman block with greedy LZ77 over a 32 KiB window (hash chains, bounded search). Label maps and
-/// overlays compress well this way; a dynamic-Huffman encoder would gain little for the code it costs.
-std::vector<uint8_t> deflateFixed(const uint8_t* d, size_t n)
-{
-    constexpr size_t kWindow = 32768;
-    constexpr int kMaxMatch = 258, kMaxChain = 48;
-    constexpr uint32_t kHashBits = 15;
-    std::vector<uint8_t> out;
-    out.reserve(n / 4 + 64);
-    BitWriter w(out);
-    w.put(1, 1); // BFINAL
-    w.put(1, 2); // BTYPE = fixed Huffman
-    std::vector<int64_t> head(size_t(1) << kHashBits, -1);
-    std::vector<int64_t> prev(kWindow, -1);
-    auto hashAt = [&](size_t i) {
-        return ((uint32_t(d[i]) << 10) ^ (uint32_t(d[i + 1]) << 5) ^ d[i + 2]) & ((1u << kHashBits) - 1);
-    };
-    auto insert = [&](size_t i) {
-        if (i + 3 > n)
-            return;
-        const uint32_t hv = hashAt(i);
-        prev[i & (kWindow - 1)] = head[hv];
-        head[hv] = int64_t(i);
-    };
-    size_t i = 0;
-    while (i < n) {
-        int best = 0;
-        size_t bestDist = 0;
-        if (i + 3 <= n) {
-            const size_t maxLen = std::min<size_t>(kMaxMatch, n - i);
-            int64_t cand = head[hashAt(i)];
-            for (int chain = 0; cand >= 0 && i - size_t(cand) <= kWindow && chain < kMaxChain; ++chain) {
-                const uint8_t* a = d + cand;
-                const uint8_t* b = d + i;
-                size_t len = 0;
-                while (len < maxLen && a[len] == b[len])
-                    ++len;
-                if (int(len) > best) {
-                    best = int(len);
-                    bestDist = i - size_t(cand);
-                    if (len == maxLen)
-                        break;
-                }
-                cand = prev[size_t(cand) & (kWindow - 1)];
-            }
-        }
-        if (best >= 3) {
-            putMatch(w, best, int(bestDist));
-            for (int k = 0; k < best; ++k)
-                insert(i + size_t(k));
-            i += size_t(best);
-        } else {
-            putFixedSymbol(w, d[i]);
-            insert(i);
-            ++i;
-        }
-    }
-    putFixedSymbol(w, 256);
-    w.flush();
-    return out;
-}
-
-size_t storedSize(size_t n) { return n + 5 * std::max<size_t>(1, (n + 65534) / 65535); }
-
-std::vector<uint8_t> deflateStored(const uint8_t* d, size_t n)
-{
-    std::vector<uint8_t> out;
-    out.reserve(storedSize(n));
-    size_t pos = 0;
-    do {
-        const size_t len = std::min<size_t>(65535, n - pos);
-        out.push_back(pos + len == n ? 1 : 0); // BFINAL, BTYPE = stored, padding to the byte boundary
-        out.push_back(uint8_t(len));
-        out.push_back(uint8_t(len >> 8));
-        out.push_back(uint8_t(~len));
-        out.push_back(uint8_t(~len >> 8));
-        out.insert(out.end(), d + pos, d + pos + len);
-        pos += len;
-    } while (pos < n);
-    return out;
-}
-
-void putChunk(std::vector<uint8_t>& out, const char* type, const uint8_t* body, size_t len)
-{
-    putBe32(out, uint32_t(len));
-    const size_t start = out.size();
-    out.insert(out.end(), type, type + 4);
-    if (len)
-        out.insert(out.end(), body, body + len);
-    putBe32(out, crc32(out.data() + start, len + 4));
-}
-
-} // namespace
-
-std::vector<uint8_t> zlibCompress(const uint8_t* data, size_t size)
-{
-    std::vector<uint8_t> body = deflateFixed(data, size);
-    // Fixed codes spend 9 bits on half the byte values, so noise-like data can come out larger than it went in.
-    const bool stored = body.size() >= storedSize(size);
-    if (stored)
-        body = deflateStored(data, size);
-    std::vector<uint8_t> out;
-    out.reserve(body.size() + 6);
-    out.push_back(0x78);                   // CM = deflate, 32 KiB window
-    out.push_back(stored ? 0x01 : 0x9c);   // FLEVEL, with FCHECK making the header a multiple of 31
-    out.insert(out.end(), body.begin(), body.end());
-    putBe32(out, adler32(data, size));
     return out;
 }
 
@@ -512,76 +350,28 @@ std::vector<uint8_t> encode(int width, int height, ColorType colorType, const ui
     if (width <= 0 || height <= 0)
         throw Error(ErrorKind::InvalidInput, "PNG: cannot encode an empty image (" + std::to_string(width) + "x" +
                                                  std::to_string(height) + ")");
-    const int channels = colorType == kRgb ? 3 : 1;
     if (colorType != kRgb && colorType != kGray && colorType != kPalette)
         throw Error(ErrorKind::InvalidInput, "PNG: the encoder writes only 8-bit gray, RGB and palette images");
     if (colorType == kPalette && (palette.empty() || palette.size() > 256))
         throw Error(ErrorKind::InvalidInput,
                     "PNG: a palette needs 1 to 256 colours, got " + std::to_string(palette.size()));
-    const size_t rowBytes = size_t(width) * size_t(channels);
+    std::vector<png_color> plte;
+    for (const auto& c : palette)
+        plte.push_back({c[0], c[1], c[2]});
 
-    // Filter each row: none for gray and palette images (index differences mean nothing, as libpng also assumes),
-    // and for RGB the filter with the smallest sum of absolute differences (libpng's heuristic).
-    std::vector<uint8_t> filtered((rowBytes + 1) * size_t(height));
-    std::vector<uint8_t> candidate(rowBytes);
-    const std::vector<uint8_t> zeros(rowBytes, 0);
-    for (int y = 0; y < height; ++y) {
-        const uint8_t* cur = pixels + size_t(y) * rowBytes;
-        const uint8_t* prior = y > 0 ? cur - rowBytes : zeros.data();
-        uint8_t* dst = filtered.data() + size_t(y) * (rowBytes + 1);
-        if (colorType != kRgb) {
-            dst[0] = 0;
-            std::memcpy(dst + 1, cur, rowBytes);
-            continue;
-        }
-        uint64_t bestScore = UINT64_MAX;
-        for (int f = 0; f < 5; ++f) {
-            uint64_t score = 0;
-            for (size_t i = 0; i < rowBytes; ++i) {
-                const int left = i >= 3 ? cur[i - 3] : 0;
-                const int upLeft = i >= 3 ? prior[i - 3] : 0;
-                int pred = 0;
-                switch (f) {
-                case 1: pred = left; break;
-                case 2: pred = prior[i]; break;
-                case 3: pred = (left + prior[i]) >> 1; break;
-                case 4: pred = paeth(left, prior[i], upLeft); break;
-                default: break;
-                }
-                candidate[i] = uint8_t(cur[i] - pred);
-                score += uint64_t(std::abs(int(int8_t(candidate[i]))));
-            }
-            if (score < bestScore) {
-                bestScore = score;
-                dst[0] = uint8_t(f);
-                std::memcpy(dst + 1, candidate.data(), rowBytes);
-            }
-        }
+    std::vector<uint8_t> out;
+    Context ctx;
+    ctx.out = &out;
+    Writer writer(ctx);
+    WriteJob job{png_uint_32(width), png_uint_32(height), colorType, plte.data(), int(plte.size()), pixels,
+                 size_t(width) * size_t(colorType == kRgb ? 3 : 1)};
+    if (!callLibpng(writer.png(), writer.info(), writeBody, &job)) {
+        if (ctx.outOfMemory)
+            throw Error(ErrorKind::OutOfMemory, "PNG: out of memory encoding a " + std::to_string(width) + "x" +
+                                                    std::to_string(height) + " image");
+        throw Error(ErrorKind::InvalidInput, "PNG: libpng cannot encode a " + std::to_string(width) + "x" +
+                                                 std::to_string(height) + " image (" + ctx.message + ")");
     }
-
-    std::vector<uint8_t> out(kSignature, kSignature + 8);
-    uint8_t ihdr[13];
-    const uint32_t w32 = uint32_t(width), h32 = uint32_t(height);
-    for (int i = 0; i < 4; ++i) {
-        ihdr[i] = uint8_t(w32 >> (24 - 8 * i));
-        ihdr[4 + i] = uint8_t(h32 >> (24 - 8 * i));
-    }
-    ihdr[8] = 8; // bit depth
-    ihdr[9] = uint8_t(colorType);
-    ihdr[10] = ihdr[11] = ihdr[12] = 0; // deflate, adaptive filtering, no interlace
-    putChunk(out, "IHDR", ihdr, 13);
-    if (colorType == kPalette) {
-        std::vector<uint8_t> plte;
-        for (const auto& c : palette)
-            plte.insert(plte.end(), c.begin(), c.end());
-        putChunk(out, "PLTE", plte.data(), plte.size());
-    }
-    const std::vector<uint8_t> z = zlibCompress(filtered.data(), filtered.size());
-    // Split the stream into IDAT chunks of at most 1 MiB, as encoders usually do; readers accept any split.
-    constexpr size_t kIdatMax = size_t(1) << 20;
-    for (size_t pos = 0; pos < z.size(); pos += kIdatMax)
-        putChunk(out, "IDAT", z.data() + pos, std::min(kIdatMax, z.size() - pos));
-    putChunk(out, "IEND", nullptr, 0);
     return out;
 }
 

@@ -1,4 +1,5 @@
-// A small, dependency-free PNG codec: the engine reads and writes PNG with or without OpenCV.
+// PNG through libpng: decoding to the samples as stored (label maps keep their palette indices) and encoding of
+// 8-bit gray, RGB and palette images, so PNG works in builds without OpenCV.
 #pragma once
 
 #include <array>
@@ -19,7 +20,7 @@ struct Header {
 };
 
 /// A decoded PNG with its samples as stored: not scaled, palette not expanded. Exactly one of samples8 (bit depth
-/// 1, 2, 4, 8) or samples16 (bit depth 16) is filled, row-major, `channels` samples per pixel.
+/// 1, 2, 4, 8; one sample per byte) or samples16 (bit depth 16) is filled, row-major, `channels` samples per pixel.
 struct Decoded {
     Header header;
     int channels = 0; ///< 1 gray or palette index, 2 gray+alpha, 3 RGB, 4 RGBA
@@ -34,22 +35,22 @@ struct Decoded {
 /// True when data starts with the 8-byte PNG signature.
 bool hasSignature(const uint8_t* data, size_t size);
 
-/// Reads IHDR only (no decompression). Throws Error(Format) naming `name` for a missing or malformed header.
+/// Reads IHDR only (the first 33 bytes; nothing is decompressed). Throws Error(Format) naming `name` for a missing or
+/// malformed header.
 Header readHeader(const uint8_t* data, size_t size, const std::string& name);
 
-/// Decodes a whole PNG. Checks every chunk's CRC, the presence of IEND and the exact size of the image data, so a
-/// truncated or corrupt file is an Error(Format) naming `name`. An image over `maxPixels` is refused with
-/// Error(Unsupported) after reading IHDR, before anything is decompressed or allocated.
+/// Decodes a whole PNG with libpng. An image over `maxPixels` is refused with Error(Unsupported) after reading IHDR,
+/// before anything is allocated or decompressed. The chunk framing is checked next (every chunk's length and CRC up
+/// to IEND), so that a truncated or damaged file is an Error(Format) naming `name`, the chunk and its offset; what
+/// libpng then finds (chunk order, missing PLTE, bad row filters, too little image data, ...) is an Error(Format)
+/// naming `name` with libpng's message. libpng's warnings (a malformed ancillary chunk, extra image data) are ignored,
+/// as libpng's own default does.
 Decoded decode(const uint8_t* data, size_t size, const std::string& name, int64_t maxPixels);
 
-/// Encodes 8-bit pixels (gray: 1, RGB: 3, palette: 1 byte per pixel, row-major, no padding) as a PNG. `palette` is
-/// written as PLTE for kPalette (1..256 entries; the caller checks the indices). Throws Error(InvalidInput) for sizes
-/// PNG cannot hold.
+/// Encodes 8-bit pixels (gray: 1, RGB: 3, palette: 1 byte per pixel, row-major, no padding) as a PNG with libpng.
+/// `palette` is written as PLTE for kPalette (1..256 entries; the caller checks the indices). Throws
+/// Error(InvalidInput) for sizes PNG cannot hold, Error(OutOfMemory) when the output cannot be allocated.
 std::vector<uint8_t> encode(int width, int height, ColorType colorType, const uint8_t* pixels,
                             const std::vector<std::array<uint8_t, 3>>& palette = {});
-
-/// A zlib stream (RFC 1950) of data: fixed-Huffman DEFLATE with greedy LZ77 matching, or stored blocks when those are
-/// smaller. Exposed for tests.
-std::vector<uint8_t> zlibCompress(const uint8_t* data, size_t size);
 
 } // namespace invseg::png

@@ -1,16 +1,20 @@
-// PyTorch zip checkpoints (.ckpt/.pt/.bin): zip + restricted unpickler, tensors as views of the file's memory map.
+// PyTorch zip checkpoints (.ckpt/.pt/.bin): LibTorch's PyTorchStreamReader for the zip container, our restricted
+// unpickler for data.pkl, tensors built over the records the reader extracts.
 #include "invseg/error.h"
 #include "invseg/tensor_file.h"
 #include "io/file_mapping.h"
 #include "io/pickle_vm.h"
-#include "io/zip_reader.h"
 
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <new>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,12 +69,53 @@ bool addFits(int64_t a, int64_t b, int64_t& out)
     return true;
 }
 
-/// One tensor of the state dict, validated against its storage record when the file is opened.
+/// The first line of a LibTorch error, without the C++ source location that may follow or the plea for a better
+/// message that failed TORCH_CHECKs append.
+std::string firstLine(const std::string& s)
+{
+    std::string line = s.substr(0, s.find('\n'));
+    const size_t plea = line.find("  (Could this error message be improved?");
+    return plea == std::string::npos ? line : line.substr(0, plea);
+}
+
+/// PyTorchStreamReader's view of the mapped file. miniz calls read() from C, so it never throws; it clamps to the
+/// end of the file and returns what it copied, which miniz checks.
+class MappedFileAdapter final : public caffe2::serialize::ReadAdapterInterface {
+public:
+    explicit MappedFileAdapter(std::shared_ptr<const FileMapping> map) : m_map(std::move(map)) {}
+
+    size_t size() const override { return m_map->size(); }
+
+    size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/) const override
+    {
+        if (pos >= m_map->size())
+            return 0;
+        n = std::min<size_t>(n, m_map->size() - size_t(pos));
+        std::memcpy(buf, m_map->data() + pos, n);
+        return n;
+    }
+
+private:
+    std::shared_ptr<const FileMapping> m_map;
+};
+
+/// The bytes of one record as the reader extracts it (LibTorch builds miniz without its CRC-32 check, so a damaged
+/// record is caught only where its contents fail to parse). Shared by the tensors that view them.
+struct RecordBytes {
+    at::DataPtr data;
+    size_t size = 0;
+};
+
+/// One tensor of the state dict: its view of a storage, validated against the pickle when the file is opened and
+/// against the storage record's size when the record is read.
 struct Record {
     TensorInfo info;
     torch::ScalarType type = torch::kFloat32;
     int64_t elementSize = 0;
-    size_t entry = 0;              ///< index into ZipReader::entries()
+    std::string record;            ///< the storage's record, relative to the archive folder: "data/<key>"
+    std::string storageKey;
+    int64_t storageNumel = 0;      ///< elements, as the pickle declares the storage
+    int64_t storageBytes = 0;      ///< storageNumel × element size (saturated at INT64_MAX)
     int64_t offset = 0;            ///< in elements
     std::vector<int64_t> strides;  ///< in elements
     bool contiguous = true;
@@ -78,19 +123,26 @@ struct Record {
 
 class TorchCheckpointFile final : public TensorFile {
 public:
-    explicit TorchCheckpointFile(const std::string& path)
-        : m_path(path), m_map(std::make_shared<FileMapping>(path)), m_zip(m_map->data(), m_map->size(), path)
+    explicit TorchCheckpointFile(const std::string& path) : m_path(path)
     {
-        const std::string prefix = findArchivePrefix();
-        checkByteOrder(prefix);
-        const ZipEntry& pkl = *m_zip.find(prefix + "data.pkl");
-        if (pkl.size > kMaxPickleBytes)
-            fail(pkl.name + " is " + std::to_string(pkl.size) + " bytes, beyond the limit of " +
+        auto map = std::make_shared<const FileMapping>(path);
+        if (map->size() == 0)
+            fail("the file is empty (0 bytes long)");
+        m_reader = call("", [&] {
+            return std::make_unique<caffe2::serialize::PyTorchStreamReader>(
+                std::make_shared<MappedFileAdapter>(std::move(map)));
+        });
+        checkRecordNames();
+        if (!hasRecord("data.pkl"))
+            fail("the zip archive holds no data.pkl");
+        checkByteOrder();
+        const std::shared_ptr<RecordBytes> pickle = readRecord("data.pkl");
+        if (pickle->size > kMaxPickleBytes)
+            fail("data.pkl is " + std::to_string(pickle->size) + " bytes, beyond the limit of " +
                  std::to_string(kMaxPickleBytes));
-        const std::vector<uint8_t> pickle = m_zip.read(pkl, /*checkCrc=*/true);
         PickleVm vm(m_path);
-        const PyObject* root = vm.run(pickle.data(), pickle.size());
-        collectTensors(root, prefix);
+        const PyObject* root = vm.run(static_cast<const uint8_t*>(pickle->data.get()), pickle->size);
+        collectTensors(root);
     }
 
     const std::string& path() const override { return m_path; }
@@ -115,38 +167,21 @@ public:
         try {
             if (r.info.numel() == 0)
                 return torch::empty(r.info.shape, options);
-            const ZipEntry& entry = m_zip.entries()[r.entry];
-            // Bytes from the first to the last element the view reaches (validated when the file was opened).
-            int64_t span = 1;
-            for (size_t d = 0; d < r.info.shape.size(); ++d)
-                span += (r.info.shape[d] - 1) * r.strides[d];
-            const size_t begin = size_t(r.offset * r.elementSize);
-            const size_t length = size_t(span * r.elementSize);
-
-            uint8_t* ptr = nullptr;
-            std::function<void(void*)> keepAlive;
-            if (entry.method == 0) {
-                ptr = m_map->data() + entry.dataOffset + begin;
-                keepAlive = [map = m_map](void*) {};
-            } else {
-                auto bytes = std::make_shared<std::vector<uint8_t>>(m_zip.read(entry, /*checkCrc=*/true));
-                ptr = bytes->data() + begin;
-                keepAlive = [bytes](void*) {};
-            }
-            // PyTorch aligns its records to 64 bytes, but a zip written by other tools need not: copy rather than
-            // hand out a misaligned view.
-            if (reinterpret_cast<uintptr_t>(ptr) % uintptr_t(r.elementSize) != 0) {
-                torch::Tensor aligned = torch::empty({int64_t(length)}, torch::kUInt8);
-                std::memcpy(aligned.data_ptr(), ptr, length);
-                ptr = aligned.data_ptr<uint8_t>();
-                keepAlive = [aligned](void*) {};
-            }
-            torch::Tensor view = torch::from_blob(ptr, r.info.shape, r.strides, keepAlive, options);
+            const std::shared_ptr<RecordBytes> bytes = readRecord(r.record);
+            if (uint64_t(r.storageBytes) > bytes->size)
+                fail("tensor '" + key + "' uses storage '" + r.storageKey + "' of " +
+                     std::to_string(r.storageNumel) + " " + r.info.dtype +
+                     " elements, but its record holds only " + std::to_string(bytes->size) + " bytes");
+            // The reader's buffers come from LibTorch's CPU allocator, aligned for any element type; the view's
+            // reach was checked against the storage when the file was opened.
+            auto* base = static_cast<uint8_t*>(bytes->data.get()) + size_t(r.offset * r.elementSize);
+            torch::Tensor view = torch::from_blob(base, r.info.shape, r.strides, [bytes](void*) {}, options);
             return r.contiguous ? view : view.contiguous();
         } catch (const std::bad_alloc&) {
             throw Error(ErrorKind::OutOfMemory, m_path + ": out of memory reading tensor '" + key + "'");
         } catch (const c10::Error& e) {
-            throw Error(ErrorKind::Internal, m_path + ": tensor '" + key + "': " + e.what_without_backtrace());
+            throw Error(ErrorKind::Internal,
+                        m_path + ": tensor '" + key + "': " + firstLine(e.what_without_backtrace()));
         }
     }
 
@@ -154,6 +189,55 @@ private:
     [[noreturn]] void fail(const std::string& what) const
     {
         throw Error(ErrorKind::Format, m_path + ": not a valid PyTorch checkpoint: " + what);
+    }
+
+    /// Runs one call into the reader under the lock, turning what it throws into invseg::Error naming the file and
+    /// the record (if any): c10::Error from miniz and from the reader's own checks, std::exception from its parsing
+    /// of the version record.
+    template <typename F>
+    auto call(const std::string& recordName, F&& f) const -> decltype(f())
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const std::string where = recordName.empty() ? "" : "record '" + recordName + "': ";
+        try {
+            return f();
+        } catch (const Error&) {
+            throw;
+        } catch (const c10::Error& e) {
+            const std::string message = firstLine(e.what_without_backtrace());
+            // The reader allocates each record whole, at the size the archive declares.
+            if (message.find("not enough memory") != std::string::npos ||
+                message.find("can't allocate memory") != std::string::npos)
+                throw Error(ErrorKind::OutOfMemory, m_path + ": " + where + message);
+            fail(where + message);
+        } catch (const std::bad_alloc&) {
+            throw Error(ErrorKind::OutOfMemory, m_path + ": " + where + "out of memory");
+        } catch (const std::exception& e) {
+            fail(where + e.what());
+        }
+    }
+
+    bool hasRecord(const std::string& name) const
+    {
+        return call(name, [&] { return m_reader->hasRecord(name); });
+    }
+
+    /// The record's bytes, shared with any tensor still viewing them (tensors that share a storage share memory, as
+    /// after torch.load).
+    std::shared_ptr<RecordBytes> readRecord(const std::string& name) const
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            auto it = m_cache.find(name);
+            if (it != m_cache.end())
+                if (auto alive = it->second.lock())
+                    return alive;
+        }
+        auto bytes = std::make_shared<RecordBytes>();
+        std::tie(bytes->data, bytes->size) = call(name, [&] { return m_reader->getRecord(name); });
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_cache[name] = bytes;
+        return bytes;
     }
 
     const Record& record(const std::string& key) const
@@ -164,35 +248,26 @@ private:
         return it->second;
     }
 
-    /// torch.save writes "<archive>/data.pkl" with an archive name of its choosing (the file's stem by default).
-    std::string findArchivePrefix() const
+    /// The reader refuses records outside the archive's folder; names that occur twice would make the archive mean
+    /// different things to different zip readers.
+    void checkRecordNames() const
     {
-        const std::string* found = nullptr;
-        for (const ZipEntry& e : m_zip.entries()) {
-            const std::string& n = e.name;
-            const bool topLevel = n == "data.pkl";
-            const bool inArchive = n.size() > 9 && n.compare(n.size() - 9, 9, "/data.pkl") == 0 &&
-                                   n.find('/') == n.size() - 9;
-            if (!topLevel && !inArchive)
-                continue;
-            if (found)
-                fail("the archive holds two pickles, '" + *found + "' and '" + n + "'");
-            found = &n;
-        }
-        if (!found)
-            fail("the zip archive holds no data.pkl");
-        return found->substr(0, found->size() - 8);
+        const std::vector<std::string> names = call("", [&] { return m_reader->getAllRecords(); });
+        std::unordered_set<std::string> seen;
+        for (const std::string& n : names)
+            if (!seen.insert(n).second)
+                fail("duplicate entry '" + n + "'");
     }
 
-    void checkByteOrder(const std::string& prefix) const
+    void checkByteOrder() const
     {
-        const ZipEntry* e = m_zip.find(prefix + "byteorder");
-        if (!e)
+        if (!hasRecord("byteorder"))
             return; // older writers: always little-endian
-        if (e->size > 16)
-            fail("byteorder record of " + std::to_string(e->size) + " bytes");
-        const auto bytes = m_zip.read(*e, /*checkCrc=*/false);
-        const std::string order(bytes.begin(), bytes.end());
+        const std::shared_ptr<RecordBytes> bytes = readRecord("byteorder");
+        if (bytes->size > 16)
+            fail("byteorder record of " + std::to_string(bytes->size) + " bytes");
+        const auto* p = static_cast<const char*>(bytes->data.get());
+        const std::string order(p, p + bytes->size);
         if (order == "big")
             throw Error(ErrorKind::Unsupported, m_path + ": big-endian checkpoints are not supported");
         if (order != "little")
@@ -209,7 +284,7 @@ private:
         return value;
     }
 
-    void collectTensors(const PyObject* root, const std::string& prefix)
+    void collectTensors(const PyObject* root)
     {
         if (root->kind != PyKind::Dict)
             fail(std::string("the pickle holds a ") + pyKindName(root->kind) + ", not a dict of tensors");
@@ -255,7 +330,7 @@ private:
                     fail("a tensor name is longer than " + std::to_string(kMaxKeyLength) + " bytes");
                 std::string name = p.name.empty() ? key : p.name + "." + key;
                 if (value->kind == PyKind::Tensor) {
-                    addTensor(name, *value->tensor, prefix);
+                    addTensor(name, *value->tensor);
                 } else if (visited.insert(value).second) {
                     if (p.depth + 1 >= kMaxNesting)
                         fail("dicts nested deeper than " + std::to_string(kMaxNesting) + " levels");
@@ -265,7 +340,7 @@ private:
         }
     }
 
-    void addTensor(const std::string& name, const PyTensor& t, const std::string& prefix)
+    void addTensor(const std::string& name, const PyTensor& t)
     {
         if (m_records.size() >= kMaxTensors)
             fail("more than " + std::to_string(kMaxTensors) + " tensors");
@@ -273,14 +348,14 @@ private:
         const DtypeInfo& dtype = dtypeInfo(storage.dtype);
         auto bad = [&](const std::string& what) { fail("tensor '" + name + "' " + what); };
 
-        const std::string recordName = prefix + "data/" + storage.key;
-        const ZipEntry* entry = m_zip.find(recordName);
-        if (!entry)
+        const std::string recordName = "data/" + storage.key;
+        if (!hasRecord(recordName))
             bad("uses storage '" + storage.key + "', but the archive has no record '" + recordName + "'");
+        // Whether the record holds that many bytes is checked when it is read: the reader tells a record's size only
+        // by extracting it. A byte count that overflows is more than any record holds.
         int64_t storageBytes = 0;
-        if (!mulFits(storage.numel, dtype.size, storageBytes) || uint64_t(storageBytes) > entry->size)
-            bad("uses storage '" + storage.key + "' of " + std::to_string(storage.numel) + " " + dtype.name +
-                " elements, but its record holds only " + std::to_string(entry->size) + " bytes");
+        if (!mulFits(storage.numel, dtype.size, storageBytes))
+            storageBytes = std::numeric_limits<int64_t>::max();
 
         // The element count; the product of the non-zero sizes must fit too, so that TensorInfo::numel (which
         // multiplies left to right) cannot overflow.
@@ -317,7 +392,10 @@ private:
         r.info.shape = t.sizes;
         r.type = dtype.type;
         r.elementSize = dtype.size;
-        r.entry = size_t(entry - m_zip.entries().data());
+        r.record = recordName;
+        r.storageKey = storage.key;
+        r.storageNumel = storage.numel;
+        r.storageBytes = storageBytes;
         r.offset = t.offset;
         r.strides = t.strides;
         int64_t expected = 1;
@@ -331,8 +409,9 @@ private:
     }
 
     std::string m_path;
-    std::shared_ptr<FileMapping> m_map;
-    ZipReader m_zip;
+    mutable std::mutex m_mutex; ///< guards the reader (miniz keeps per-archive state) and the cache
+    std::unique_ptr<caffe2::serialize::PyTorchStreamReader> m_reader;
+    mutable std::map<std::string, std::weak_ptr<RecordBytes>> m_cache;
     std::map<std::string, Record> m_records;
 };
 

@@ -1,11 +1,10 @@
-// Tests of PNG writing (own encoder), the VOC palette, and atomic writes: what we write reads back exactly, with our
+// Tests of PNG writing (libpng), the VOC palette, and atomic writes: what we write reads back exactly, with our
 // reader and (when built in) OpenCV's, and a failed write leaves nothing behind.
 #include "export_test_support.h"
 
 #include "image/png.h"
 #include "invseg/error.h"
 #include "invseg/image.h"
-#include "invseg/inflate.h"
 
 #include <gtest/gtest.h>
 
@@ -64,7 +63,7 @@ LabelMap sampleLabels(int w, int h)
     return m;
 }
 
-/// A smooth gradient plus noise, so the encoder's row filters and both DEFLATE paths get exercised.
+/// A smooth gradient plus noise, so the encoder's row filters get exercised.
 Image sampleImage(int w, int h, uint32_t seed)
 {
     std::mt19937 rng(seed);
@@ -106,31 +105,6 @@ TEST(VocPalette, HasAllDistinctColoursAndRejectsOutOfRange)
         EXPECT_EQ(invseg::vocColor(i), pal[size_t(i)]);
     expectError([] { invseg::vocColor(256); }, ErrorKind::InvalidInput, {"256"});
     expectError([] { invseg::vocColor(-1); }, ErrorKind::InvalidInput, {"-1"});
-}
-
-TEST(PngEncoder, ZlibStreamInflatesBackForRepetitiveAndNoisyData)
-{
-    std::vector<uint8_t> repetitive(200000);
-    for (size_t i = 0; i < repetitive.size(); ++i)
-        repetitive[i] = uint8_t((i / 1000) % 7);
-    std::vector<uint8_t> noisy(70000);
-    std::mt19937 rng(7);
-    for (auto& b : noisy)
-        b = uint8_t(rng());
-    for (const auto* data : {&repetitive, &noisy}) {
-        const auto z = invseg::png::zlibCompress(data->data(), data->size());
-        ASSERT_GE(z.size(), 6u);
-        EXPECT_EQ(z[0], 0x78);
-        EXPECT_EQ(((z[0] << 8) | z[1]) % 31, 0);
-        const auto back = invseg::inflateRaw(z.data() + 2, z.size() - 6, data->size());
-        EXPECT_EQ(back, *data);
-    }
-    // Runs compress with LZ77 matches; noise falls back to stored blocks, so it never grows by more than their headers.
-    EXPECT_LT(invseg::png::zlibCompress(repetitive.data(), repetitive.size()).size(), repetitive.size() / 50);
-    EXPECT_LE(invseg::png::zlibCompress(noisy.data(), noisy.size()).size(), noisy.size() + 5 * 2 + 6);
-    // Empty input is a valid stream too.
-    const auto z = invseg::png::zlibCompress(nullptr, 0);
-    EXPECT_TRUE(invseg::inflateRaw(z.data() + 2, z.size() - 6, 16).empty());
 }
 
 TEST(IndexedPng, RoundTripKeepsIndicesAndWritesATruePalettePng)

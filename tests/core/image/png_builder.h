@@ -1,11 +1,11 @@
-// Hand-made PNG files for the image tests: any IHDR (valid or not), raw scanlines compressed by the engine's zlib
-// writer, correct or broken CRCs, so that every decoder path can be reached without fixture files.
+// Hand-made PNG files for the image tests: any IHDR (valid or not), raw scanlines compressed with zlib, correct or
+// broken CRCs, so that every decoder path can be reached without fixture files.
 #pragma once
 
-#include "image/png.h"
-#include "invseg/inflate.h"
+#include <zlib.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,7 +26,18 @@ inline void putChunk(std::vector<uint8_t>& out, const std::string& type, const s
     std::vector<uint8_t> typed(type.begin(), type.end());
     typed.insert(typed.end(), body.begin(), body.end());
     out.insert(out.end(), typed.begin(), typed.end());
-    putBe32(out, crc32(typed.data(), typed.size()));
+    putBe32(out, uint32_t(::crc32(0L, typed.data(), uInt(typed.size()))));
+}
+
+/// A zlib stream (RFC 1950) of data, as IDAT holds it.
+inline std::vector<uint8_t> zlibCompress(const uint8_t* data, size_t size)
+{
+    uLongf n = compressBound(uLong(size));
+    std::vector<uint8_t> out(n);
+    if (compress2(out.data(), &n, data, uLong(size), Z_BEST_COMPRESSION) != Z_OK)
+        throw std::runtime_error("zlib compress2 failed");
+    out.resize(n);
+    return out;
 }
 
 inline std::vector<uint8_t> pngSignature() { return {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}; }
@@ -59,7 +70,7 @@ inline std::vector<uint8_t> makePng(uint32_t width, uint32_t height, int bitDept
         raw.push_back(0);
         raw.insert(raw.end(), r.begin(), r.end());
     }
-    putChunk(out, "IDAT", png::zlibCompress(raw.data(), raw.size()));
+    putChunk(out, "IDAT", zlibCompress(raw.data(), raw.size()));
     putChunk(out, "IEND", {});
     return out;
 }

@@ -54,7 +54,7 @@ std::vector<uint8_t> pngClaiming(uint32_t width, uint32_t height)
     std::vector<uint8_t> out = invseg::test::pngSignature();
     invseg::test::putChunk(out, "IHDR", invseg::test::ihdrBody(width, height, 8, 2));
     const std::vector<uint8_t> raw{0, 1, 2, 3};
-    invseg::test::putChunk(out, "IDAT", invseg::png::zlibCompress(raw.data(), raw.size()));
+    invseg::test::putChunk(out, "IDAT", invseg::test::zlibCompress(raw.data(), raw.size()));
     invseg::test::putChunk(out, "IEND", {});
     return out;
 }
@@ -246,7 +246,7 @@ TEST(LoadImage, CorruptPngIsAFormatError)
     std::vector<uint8_t> out = invseg::test::pngSignature();
     invseg::test::putChunk(out, "IHDR", invseg::test::ihdrBody(1, 1, 8, 0));
     const std::vector<uint8_t> raw{7, 42};
-    invseg::test::putChunk(out, "IDAT", invseg::png::zlibCompress(raw.data(), raw.size()));
+    invseg::test::putChunk(out, "IDAT", invseg::test::zlibCompress(raw.data(), raw.size()));
     invseg::test::putChunk(out, "IEND", {});
     writeBytes(dir.file("filter.png"), out);
     expectError([&] { invseg::loadImage(dir.file("filter.png")); }, ErrorKind::Format, {"filter.png", "filter"});

@@ -92,7 +92,7 @@ std::vector<uint8_t> encodeRef(const Spec& s, const std::vector<uint16_t>& sampl
     invseg::test::putChunk(out, "IHDR", invseg::test::ihdrBody(s.width, s.height, s.bitDepth, s.colorType, interlace));
     for (const auto& [type, body] : extra)
         invseg::test::putChunk(out, type, body);
-    const std::vector<uint8_t> z = invseg::png::zlibCompress(raw.data(), raw.size());
+    const std::vector<uint8_t> z = invseg::test::zlibCompress(raw.data(), raw.size());
     // Split the zlib stream into IDAT chunks of 7 bytes (and an empty one): readers must concatenate them.
     invseg::test::putChunk(out, "IDAT", {});
     for (size_t pos = 0; pos < z.size(); pos += 7)
