@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 // OpenCV decodes what we write, as an independent check, when the build gives this test its headers (the media
@@ -257,13 +258,38 @@ TEST(AtomicWrite, FailedRenameRemovesTheTemporaryFile)
 
 TEST(AtomicWrite, ReadOnlyFolderLeavesNothing)
 {
-    if (::geteuid() == 0)
-        GTEST_SKIP() << "root ignores folder permissions";
     TempDir dir;
-    ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
     const std::string path = dir.file("out.png");
-    expectError([&] { invseg::saveRgbPng(path, sampleImage(4, 4, 2)); }, ErrorKind::Io, {path});
-    ::chmod(dir.path().c_str(), 0755);
+    if (::geteuid() != 0) {
+        ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+        expectError([&] { invseg::saveRgbPng(path, sampleImage(4, 4, 2)); }, ErrorKind::Io, {path});
+        ::chmod(dir.path().c_str(), 0755);
+    } else {
+        // Root ignores permission bits, so the write is tried in a child that drops to user "nobody" (65534), for
+        // whom the root-owned folder (mode 0755) is read-only. Exit status 0: Error(Io) naming the path.
+        ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(10);
+            try {
+                invseg::saveRgbPng(path, sampleImage(4, 4, 2));
+                ::_exit(1);
+            } catch (const invseg::Error& e) {
+                ::_exit(e.kind() == ErrorKind::Io && std::string(e.what()).find(path) != std::string::npos ? 0 : 2);
+            } catch (...) {
+                ::_exit(3);
+            }
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFEXITED(status));
+        if (WEXITSTATUS(status) == 10)
+            GTEST_SKIP() << "running as root and cannot drop privileges here";
+        EXPECT_EQ(WEXITSTATUS(status), 0)
+            << "1: the write succeeded; 2: wrong error kind or message; 3: another exception";
+    }
     EXPECT_TRUE(dir.entries().empty());
 }
 
