@@ -16,8 +16,8 @@ root:
   .venv/bin/python tests/golden/make_golden.py                  # every set into tests/data/golden
   .venv/bin/python tests/golden/make_golden.py --sets sd1 --out /tmp/golden
 
-The output is deterministic for a given seed and these versions (CPU kernels; thread count changes the last bits
-only). Before writing a set the script checks it: the single file read back through diffusers' own single-file
+The output is deterministic: with the same seed and versions, a second run on the same machine writes the same bytes.
+Before writing a set the script checks it: the single file read back through diffusers' own single-file
 converters gives exactly the float16-rounded diffusers weights, the float16-rounded weights reproduce every
 reference tensor well inside the single-file bound, the UNet output depends on the timestep, the text encoder folder
 reads back through transformers as the same model, and the SD 2.x text encoder's penultimate layer equals the
