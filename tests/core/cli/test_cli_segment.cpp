@@ -17,19 +17,12 @@ namespace fs = std::filesystem;
 namespace invseg::test {
 namespace {
 
-std::string goldenModel()
-{
-    const auto sets = goldenSets();
-    return sets.empty() ? std::string() : sets.front().diffusersDir();
-}
-
+/// The first golden set's diffusers folder (the repository's sd1 unless INVSEG_GOLDEN_DIR names another root);
+/// fails the test when there is none.
 #define REQUIRE_GOLDEN_MODEL(var)                                                                                    \
-    const std::string var = goldenModel();                                                                           \
-    if (var.empty()) {                                                                                               \
-        if (runningInCi())                                                                                           \
-            FAIL() << "no golden set under " << goldenRoot();                                                        \
-        GTEST_SKIP() << "no golden set";                                                                             \
-    }
+    const auto var##Sets = goldenSets();                                                                             \
+    INVSEG_REQUIRE_GOLDEN(var##Sets);                                                                                \
+    const std::string var = var##Sets.front().diffusersDir()
 
 std::string fixture(const std::string& name)
 {

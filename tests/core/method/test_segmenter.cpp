@@ -14,16 +14,6 @@
 namespace invseg {
 namespace {
 
-using test::GoldenSet;
-
-std::vector<GoldenSet> setsOrSkip()
-{
-    auto sets = test::goldenSets();
-    if (sets.empty() && test::runningInCi())
-        ADD_FAILURE() << "no golden set under " << test::goldenRoot() << " (CI=true: a missing golden folder fails)";
-    return sets;
-}
-
 /// A non-square test image with a few flat regions, so the maps have something to find.
 torch::Tensor testImage(int64_t h, int64_t w)
 {
@@ -43,7 +33,9 @@ SegmentOptions fastOptions(int steps)
 
 TEST(Segmenter, RunsKStepsWithFiniteLossesAndFullCoverage)
 {
-    for (const auto& set : setsOrSkip()) {
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& set : sets) {
         SCOPED_TRACE(set.name);
         auto model = SdModel::load(set.diffusersDir());
         Segmenter seg(model);
@@ -92,7 +84,9 @@ TEST(Segmenter, RunsKStepsWithFiniteLossesAndFullCoverage)
 
 TEST(Segmenter, OnlyTheClassTokensChangeAndWeightsStayBitIdentical)
 {
-    for (const auto& set : setsOrSkip()) {
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& set : sets) {
         SCOPED_TRACE(set.name);
         auto model = SdModel::load(set.diffusersDir());
         std::vector<torch::Tensor> before;
@@ -132,9 +126,8 @@ TEST(Segmenter, OnlyTheClassTokensChangeAndWeightsStayBitIdentical)
 
 TEST(Segmenter, SameSeedOnCpuGivesIdenticalLabels)
 {
-    const auto sets = setsOrSkip();
-    if (sets.empty())
-        GTEST_SKIP();
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
     Segmenter seg(model);
     const auto img = testImage(40, 40);
@@ -151,7 +144,9 @@ TEST(Segmenter, ChannelsLastModelGivesTheSameRun)
 {
     // NHWC convolutions are another summation order, not another method: losses, maps and the initial maps of a
     // 3-step run agree with the NCHW model to float32 rounding.
-    for (const auto& set : setsOrSkip()) {
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& set : sets) {
         SCOPED_TRACE(set.name);
         ModelOptions nhwc;
         nhwc.channelsLast = true;
@@ -175,9 +170,8 @@ TEST(Segmenter, ChannelsLastModelGivesTheSameRun)
 
 TEST(Segmenter, BaselineIsTheSamePathWithZeroSteps)
 {
-    const auto sets = setsOrSkip();
-    if (sets.empty())
-        GTEST_SKIP();
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
     Segmenter seg(model);
     const auto img = testImage(40, 48);
@@ -193,9 +187,8 @@ TEST(Segmenter, BaselineIsTheSamePathWithZeroSteps)
 
 TEST(Segmenter, CancelStopsWithinAStep)
 {
-    const auto sets = setsOrSkip();
-    if (sets.empty())
-        GTEST_SKIP();
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
     Segmenter seg(model);
     std::atomic<bool> cancel{false};
@@ -236,9 +229,8 @@ TEST(Segmenter, BadClassListsAreClearErrors)
 
 TEST(Segmenter, TooManyClassesSaysHowManyFit)
 {
-    const auto sets = setsOrSkip();
-    if (sets.empty())
-        GTEST_SKIP();
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
     Segmenter seg(model);
     std::vector<std::string> classes;

@@ -1,14 +1,14 @@
 // NoiseSchedule: ᾱ against diffusers on every golden set, noising/v-targets, prediction conversions, errors.
-#include "golden_support.h"
+#include "support/golden_sets.h"
 
+#include "invseg/error.h"
 #include "invseg/noise_schedule.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 using namespace invseg;
-using invseg::test::GoldenSet;
-using invseg::test::relErr;
+using invseg::test::relativeError;
 
 namespace {
 constexpr double kTol = 1e-4;
@@ -17,16 +17,15 @@ constexpr double kTol = 1e-4;
 TEST(NoiseScheduleGolden, AlphasNoisingAndTargetsMatch)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
-        const auto config = test::parseScheduler(g.diffusers("scheduler/scheduler_config.json"));
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
+        const auto config = parseSchedulerConfig(g.diffusers("scheduler/scheduler_config.json"));
         const NoiseSchedule schedule(config);
         EXPECT_EQ(g.meta.at("prediction_type").get<std::string>(),
                   config.predictionType == PredictionType::VPrediction ? "v_prediction" : "epsilon");
         test::ErrorLog log;
-        const double eA = relErr(schedule.alphasCumprod(), g.get("alphas_cumprod"));
+        const double eA = relativeError(schedule.alphasCumprod(), g.get("alphas_cumprod"));
         EXPECT_LE(eA, kTol);
         log.add("alphas_cumprod", eA);
 
@@ -35,24 +34,24 @@ TEST(NoiseScheduleGolden, AlphasNoisingAndTargetsMatch)
         for (const int64_t t : g.timesteps()) {
             const std::string zk = "zt_" + std::to_string(t);
             const auto zt = schedule.addNoise(z0, noise, t);
-            const double e = relErr(zt, g.get(zk));
+            const double e = relativeError(zt, g.get(zk));
             EXPECT_LE(e, kTol) << zk;
             log.add("zt", e);
             const std::string vk = "v_target_" + std::to_string(t);
             const auto v = schedule.vTarget(z0, noise, t);
             if (g.has(vk)) {
-                const double ev = relErr(v, g.get(vk));
+                const double ev = relativeError(v, g.get(vk));
                 EXPECT_LE(ev, kTol) << vk;
                 log.add("v_target", ev);
             }
             // A perfect prediction of the schedule's own target gives back z0 and ε.
             const auto perfect = config.predictionType == PredictionType::VPrediction ? v : noise;
-            EXPECT_LE(relErr(schedule.x0FromPrediction(perfect, zt, t), z0), 1e-5);
-            EXPECT_LE(relErr(schedule.epsFromPrediction(perfect, zt, t), noise), 1e-5);
+            EXPECT_LE(relativeError(schedule.x0FromPrediction(perfect, zt, t), z0), 1e-5);
+            EXPECT_LE(relativeError(schedule.epsFromPrediction(perfect, zt, t), noise), 1e-5);
         }
         if (config.predictionType == PredictionType::VPrediction)
             EXPECT_TRUE(g.has("v_target_" + std::to_string(g.timesteps().front())));
-        log.print(g.name());
+        log.print(g.name);
     }
 }
 
@@ -94,15 +93,15 @@ TEST(NoiseSchedule, PerItemTimestepsEqualScalarCalls)
     const auto v = s.vTarget(z0, eps, t);
     for (int64_t i = 0; i < 3; ++i) {
         const int64_t ti = t[i].item<int64_t>();
-        EXPECT_LE(relErr(zt[i], s.addNoise(z0[i], eps[i], ti)), 1e-7);
-        EXPECT_LE(relErr(v[i], s.vTarget(z0[i], eps[i], ti)), 1e-7);
+        EXPECT_LE(relativeError(zt[i], s.addNoise(z0[i], eps[i], ti)), 1e-7);
+        EXPECT_LE(relativeError(v[i], s.vTarget(z0[i], eps[i], ti)), 1e-7);
     }
-    EXPECT_LE(relErr(s.x0FromPrediction(v, zt, t), z0), 1e-5);
-    EXPECT_LE(relErr(s.epsFromPrediction(v, zt, t), eps), 1e-5);
+    EXPECT_LE(relativeError(s.x0FromPrediction(v, zt, t), z0), 1e-5);
+    EXPECT_LE(relativeError(s.epsFromPrediction(v, zt, t), eps), 1e-5);
     // Half-precision inputs keep their dtype; the arithmetic is float32.
     const auto half = s.addNoise(z0.to(torch::kHalf), eps.to(torch::kHalf), 500);
     EXPECT_EQ(half.scalar_type(), torch::kHalf);
-    EXPECT_LE(relErr(half, s.addNoise(z0, eps, 500)), 1e-3);
+    EXPECT_LE(relativeError(half, s.addNoise(z0, eps, 500)), 1e-3);
 }
 
 TEST(NoiseSchedule, EpsilonConversions)
@@ -113,9 +112,9 @@ TEST(NoiseSchedule, EpsilonConversions)
     const auto eps = torch::randn({1, 4, 8, 8});
     const auto zt = s.addNoise(z0, eps, 300);
     EXPECT_TRUE(torch::equal(s.epsFromPrediction(eps, zt, 300), eps));
-    EXPECT_LE(relErr(s.x0FromPrediction(eps, zt, 300), z0), 1e-5);
+    EXPECT_LE(relativeError(s.x0FromPrediction(eps, zt, 300), z0), 1e-5);
     const double a = s.alphaCumprod(300);
-    EXPECT_LE(relErr(zt, std::sqrt(a) * z0 + std::sqrt(1 - a) * eps), 1e-6);
+    EXPECT_LE(relativeError(zt, std::sqrt(a) * z0 + std::sqrt(1 - a) * eps), 1e-6);
 }
 
 TEST(NoiseSchedule, ErrorsNameTheProblem)

@@ -1,6 +1,7 @@
 // UNet2DConditionModel: parity with diffusers on every golden set (outputs, attention maps, gradients) and behaviour.
-#include "golden_support.h"
+#include "support/golden_sets.h"
 
+#include "invseg/error.h"
 #include "invseg/nn/unet.h"
 #include "nn/attention.h"
 
@@ -13,7 +14,7 @@
 using namespace invseg;
 using namespace invseg::nn;
 using invseg::test::GoldenSet;
-using invseg::test::relErr;
+using invseg::test::relativeError;
 
 namespace {
 
@@ -21,8 +22,8 @@ constexpr double kTol = 1e-4;
 
 UNet2DConditionModel loadUNet(const GoldenSet& g)
 {
-    UNet2DConditionModel unet(test::parseUNet(g.diffusers("unet/config.json")));
-    test::loadStrict(*unet, g.diffusers("unet/diffusion_pytorch_model.safetensors"));
+    UNet2DConditionModel unet(parseUNetConfig(g.diffusers("unet/config.json")));
+    test::loadWeights(*unet, g.diffusers("unet/diffusion_pytorch_model.safetensors"), "unet");
     unet->eval();
     for (auto& p : unet->parameters())
         p.set_requires_grad(false);
@@ -46,29 +47,23 @@ UNetConfig tinyConfig(bool linearProjection = false)
 TEST(UNetGolden, ModuleNamesEqualDiffusersKeys)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
-        UNet2DConditionModel unet(test::parseUNet(g.diffusers("unet/config.json")));
-        const auto file = openSafetensors(g.diffusers("unet/diffusion_pytorch_model.safetensors"));
-        std::set<std::string> ours, theirs;
-        for (const auto& p : unet->named_parameters(true))
-            ours.insert(p.key());
-        for (const auto& k : file->keys())
-            theirs.insert(k);
-        EXPECT_EQ(ours, theirs);
-        EXPECT_NO_THROW(test::loadStrict(*unet, g.diffusers("unet/diffusion_pytorch_model.safetensors")));
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
+        UNet2DConditionModel unet(parseUNetConfig(g.diffusers("unet/config.json")));
+        const std::string weights = g.diffusers("unet/diffusion_pytorch_model.safetensors");
+        // Names and shapes: named_parameters() is the diffusers key list.
+        EXPECT_EQ(test::moduleShapes(*unet), test::fileShapes(weights));
+        EXPECT_NO_THROW(test::loadWeights(*unet, weights, "unet"));
     }
 }
 
 TEST(UNetGolden, OutputsMatchForEveryTimestepAndPrompt)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
         auto unet = loadUNet(g);
         const auto emb = g.get("text_embeddings");
         test::ErrorLog log;
@@ -79,7 +74,7 @@ TEST(UNetGolden, OutputsMatchForEveryTimestepAndPrompt)
                 const std::string key = "unet_out_t" + std::to_string(t) + "_p" + std::to_string(p);
                 ASSERT_TRUE(g.has(key)) << key;
                 const auto out = unet->forward(zt, torch::tensor(t), emb.narrow(0, static_cast<int64_t>(p), 1));
-                const double e = relErr(out, g.get(key));
+                const double e = relativeError(out, g.get(key));
                 EXPECT_LE(e, kTol) << key;
                 log.add("unet_out", e);
             }
@@ -90,22 +85,21 @@ TEST(UNetGolden, OutputsMatchForEveryTimestepAndPrompt)
         const auto zt = g.get("zt_" + std::to_string(t0)).expand({np, -1, -1, -1});
         const auto out = unet->forward(zt, torch::full({np}, t0, torch::kLong), emb);
         for (int64_t p = 0; p < np; ++p) {
-            const double e = relErr(out.narrow(0, p, 1),
+            const double e = relativeError(out.narrow(0, p, 1),
                                     g.get("unet_out_t" + std::to_string(t0) + "_p" + std::to_string(p)));
             EXPECT_LE(e, kTol) << "batched prompt " << p;
             log.add("unet_out (batched)", e);
         }
-        log.print(g.name());
+        log.print(g.name);
     }
 }
 
 TEST(UNetGolden, AttentionMapsMatch)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
         auto unet = loadUNet(g);
         const auto& layersMeta = g.meta.at("attention_layers");
         AttentionCapture capture;
@@ -115,7 +109,7 @@ TEST(UNetGolden, AttentionMapsMatch)
         const auto out = unet->forward(g.get("zt_100"), torch::tensor(int64_t(100)),
                                        g.get("text_embeddings").narrow(0, 1, 1), &capture);
         // Materialising the probabilities must not change the output.
-        EXPECT_LE(relErr(out, g.get("unet_out_t100_p1")), kTol);
+        EXPECT_LE(relativeError(out, g.get("unet_out_t100_p1")), kTol);
 
         // Layer bookkeeping against golden.json.
         ASSERT_EQ(capture.layers.size(), layersMeta.size());
@@ -143,7 +137,7 @@ TEST(UNetGolden, AttentionMapsMatch)
             const auto ours = source.at(layer)[0];
             const auto ref = g.get(key);
             ASSERT_EQ(ours.sizes(), ref.sizes()) << key;
-            const double e = relErr(ours, ref);
+            const double e = relativeError(ours, ref);
             EXPECT_LE(e, kTol) << key;
             log.add(perHead ? "attn_heads" : (layersMeta[layer].at("kind") == "cross" ? "attn (cross)" : "attn (self)"),
                     e);
@@ -153,17 +147,16 @@ TEST(UNetGolden, AttentionMapsMatch)
         // Rows of the head-mean are distributions.
         for (const auto& [name, m] : capture.maps)
             EXPECT_TRUE(torch::allclose(m.sum(-1), torch::ones_like(m.sum(-1)), 1e-5, 1e-5)) << name;
-        log.print(g.name());
+        log.print(g.name);
     }
 }
 
 TEST(UNetGolden, CrossAttentionLossGradientMatches)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
         auto unet = loadUNet(g);
         auto emb = g.get("text_embeddings").narrow(0, 1, 1).clone().requires_grad_(true);
         AttentionCapture capture;
@@ -183,8 +176,8 @@ TEST(UNetGolden, CrossAttentionLossGradientMatches)
         EXPECT_EQ(terms, capture.maps.size());
         const auto grad = torch::autograd::grad({loss}, {emb})[0];
         test::ErrorLog log;
-        const double eLoss = relErr(loss.reshape({1}), g.get("grad_loss"));
-        const double eGrad = relErr(grad, g.get("grad_text_embeddings"));
+        const double eLoss = relativeError(loss.reshape({1}), g.get("grad_loss"));
+        const double eGrad = relativeError(grad, g.get("grad_text_embeddings"));
         EXPECT_LE(eLoss, kTol);
         EXPECT_LE(eGrad, kTol);
         log.add("grad_loss", eLoss);
@@ -192,7 +185,7 @@ TEST(UNetGolden, CrossAttentionLossGradientMatches)
         // Frozen weights receive nothing.
         for (const auto& p : unet->parameters())
             EXPECT_FALSE(p.grad().defined());
-        log.print(g.name());
+        log.print(g.name);
     }
 }
 
@@ -288,7 +281,7 @@ TEST(UNet, UnselectedLayersMaterialiseNoMaps)
     EXPECT_TRUE(none.maps.empty());
     EXPECT_TRUE(none.headMaps.empty());
     EXPECT_EQ(none.layers.size(), unet->attentionLayerNames().size());
-    EXPECT_LE(relErr(outNone, reference), 1e-6);
+    EXPECT_LE(relativeError(outNone, reference), 1e-6);
 
     const std::string chosen = "up_blocks.2.attentions.1.transformer_blocks.0.attn1";
     AttentionCapture one;
@@ -299,7 +292,7 @@ TEST(UNet, UnselectedLayersMaterialiseNoMaps)
     EXPECT_EQ(one.maps.begin()->first, chosen);
     EXPECT_EQ(one.maps.at(chosen).sizes(), (std::vector<int64_t>{1, 64, 64}));
     EXPECT_EQ(one.headMaps.at(chosen).sizes(), (std::vector<int64_t>{1, 2, 64, 64}));
-    EXPECT_LE(relErr(outOne, reference), 1e-5);
+    EXPECT_LE(relativeError(outOne, reference), 1e-5);
 
     AttentionCapture level1;
     level1.select = AttentionCapture::selectKind(AttnKind::Self, 1);
@@ -384,12 +377,12 @@ TEST(Attention, ChunkedMathPathMatchesMaterialisedProbabilities)
     const auto k = torch::randn({2, 3, 20, 8});
     const auto v = torch::randn({2, 3, 20, 8});
     const auto reference = torch::matmul(attentionProbabilities(q, k, false), v);
-    EXPECT_LE(relErr(fastAttention(q, k, v, false), reference), 1e-6);
+    EXPECT_LE(relativeError(fastAttention(q, k, v, false), reference), 1e-6);
     for (const int64_t budget : {int64_t(1), int64_t(6 * 20 * 7), int64_t(6 * 20 * 49), int64_t(1) << 30})
-        EXPECT_LE(relErr(mathAttention(q, k, v, true, budget), reference), 1e-6) << budget;
+        EXPECT_LE(relativeError(mathAttention(q, k, v, true, budget), reference), 1e-6) << budget;
     // Rows of the probabilities sum to one and the scale is d^-0.5.
     const auto p = attentionProbabilities(q, k, false);
     EXPECT_TRUE(torch::allclose(p.sum(-1), torch::ones({2, 3, 50}), 1e-5, 1e-5));
     const auto manual = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(8.0), -1);
-    EXPECT_LE(relErr(p, manual), 1e-6);
+    EXPECT_LE(relativeError(p, manual), 1e-6);
 }

@@ -1,6 +1,7 @@
 // AutoencoderKL: parity with diffusers on every golden set, names, optional quant convs, non-square images.
-#include "golden_support.h"
+#include "support/golden_sets.h"
 
+#include "invseg/error.h"
 #include "invseg/nn/vae.h"
 
 #include <gtest/gtest.h>
@@ -10,8 +11,7 @@
 
 using namespace invseg;
 using namespace invseg::nn;
-using invseg::test::GoldenSet;
-using invseg::test::relErr;
+using invseg::test::relativeError;
 
 namespace {
 
@@ -29,31 +29,24 @@ VaeConfig tinyVae()
 TEST(VaeGolden, ModuleNamesEqualDiffusersKeys)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
-        AutoencoderKL vae(test::parseVae(g.diffusers("vae/config.json")));
-        const auto file = openSafetensors(g.diffusers("vae/diffusion_pytorch_model.safetensors"));
-        std::set<std::string> ours, theirs;
-        for (const auto& p : vae->named_parameters(true))
-            ours.insert(p.key());
-        for (const auto& k : file->keys())
-            theirs.insert(k);
-        EXPECT_EQ(ours, theirs);
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
+        AutoencoderKL vae(parseVaeConfig(g.diffusers("vae/config.json")));
+        // Names and shapes: named_parameters() is the diffusers key list.
+        EXPECT_EQ(test::moduleShapes(*vae), test::fileShapes(g.diffusers("vae/diffusion_pytorch_model.safetensors")));
     }
 }
 
 TEST(VaeGolden, EncodeAndDecodeMatch)
 {
     const auto sets = test::goldenSets();
-    INVSEG_REQUIRE_GOLDEN_SETS(sets);
-    for (const auto& dir : sets) {
-        SCOPED_TRACE(dir);
-        GoldenSet g(dir);
-        const auto config = test::parseVae(g.diffusers("vae/config.json"));
+    INVSEG_REQUIRE_GOLDEN(sets);
+    for (const auto& g : sets) {
+        SCOPED_TRACE(g.name);
+        const auto config = parseVaeConfig(g.diffusers("vae/config.json"));
         AutoencoderKL vae(config);
-        test::loadStrict(*vae, g.diffusers("vae/diffusion_pytorch_model.safetensors"));
+        test::loadWeights(*vae, g.diffusers("vae/diffusion_pytorch_model.safetensors"), "vae");
         vae->eval();
         const double scaling = g.meta.at("scaling_factor").get<double>();
         EXPECT_DOUBLE_EQ(scaling, config.scalingFactor);
@@ -62,7 +55,7 @@ TEST(VaeGolden, EncodeAndDecodeMatch)
         test::ErrorLog log;
         const auto post = vae->encode(g.get("image"));
         const auto check = [&](const char* key, const torch::Tensor& ours) {
-            const double e = relErr(ours, g.get(key));
+            const double e = relativeError(ours, g.get(key));
             EXPECT_LE(e, kTol) << key;
             log.add(key, e);
         };
@@ -71,7 +64,7 @@ TEST(VaeGolden, EncodeAndDecodeMatch)
         check("z0", post.mean * scaling);
         // Decode the reference z0 so that the decoder is tested on its own.
         check("vae_decoded", vae->decode(g.get("z0") / scaling));
-        log.print(g.name());
+        log.print(g.name);
     }
 }
 

@@ -54,9 +54,9 @@ protected:
     void SetUp() override { m_sets = goldenSets(); }
     void TearDown() override
     {
-        for (const auto& [what, e] : errorLog())
+        for (const auto& [what, e] : errorLog().worst)
             std::cout << "  rel-error " << what << " = " << e << "\n";
-        errorLog().clear();
+        errorLog().worst.clear();
     }
     std::vector<GoldenSet> m_sets;
 };

@@ -1,20 +1,34 @@
-// Test support: discovering the golden reference sets and comparing tensors by relative L2 error.
+// Test support: the golden reference sets (discovery, tensors, weights) and relative-error checks against them.
 #pragma once
 
+#include "invseg/checkpoint.h"
+#include "invseg/state_dict.h"
 #include "invseg/tensor_file.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace invseg::test {
+
+/// $INVSEG_GOLDEN_DIR, or the build's default: the repository's own sets in tests/data/golden.
+inline std::filesystem::path goldenRoot()
+{
+    if (const char* env = std::getenv("INVSEG_GOLDEN_DIR"); env && *env)
+        return env;
+    return INVSEG_GOLDEN_DIR_DEFAULT;
+}
 
 /// One golden set: a folder holding golden.json, golden.safetensors, diffusers/ and single_file_fp16.safetensors.
 struct GoldenSet {
@@ -24,26 +38,17 @@ struct GoldenSet {
     std::shared_ptr<TensorFile> tensors;
 
     std::string diffusersDir() const { return (dir / "diffusers").string(); }
+    /// A file of the diffusers folder, e.g. diffusers("unet/config.json").
+    std::string diffusers(const std::string& rel) const { return (dir / "diffusers" / rel).string(); }
     std::string singleFile() const { return (dir / "single_file_fp16.safetensors").string(); }
-    torch::Tensor get(const std::string& key) const { return tensors->tensor(key).to(torch::kFloat); }
+    /// A reference tensor as float32 (ids too), owning its memory.
+    torch::Tensor get(const std::string& key) const { return tensors->tensor(key).to(torch::kFloat).clone(); }
     bool has(const std::string& key) const { return tensors->contains(key); }
+    std::vector<int64_t> timesteps() const { return meta.at("timesteps").get<std::vector<int64_t>>(); }
+    size_t numPrompts() const { return meta.at("prompts").size(); }
 };
 
-/// $INVSEG_GOLDEN_DIR, or the build's default (../shared/golden beside the checkout).
-inline std::filesystem::path goldenRoot()
-{
-    if (const char* env = std::getenv("INVSEG_GOLDEN_DIR"); env && *env)
-        return env;
-    return INVSEG_GOLDEN_DIR_DEFAULT;
-}
-
-inline bool runningInCi()
-{
-    const char* ci = std::getenv("CI");
-    return ci && std::string(ci) == "true";
-}
-
-/// Every subfolder of the golden root that holds a golden.json, sorted by name.
+/// Every subfolder of the golden root that holds a golden.json, sorted by name. A set that cannot be read throws.
 inline std::vector<GoldenSet> goldenSets()
 {
     std::vector<GoldenSet> sets;
@@ -67,17 +72,50 @@ inline std::vector<GoldenSet> goldenSets()
     return sets;
 }
 
-/// Skips the test when no golden set exists, except in CI (CI=true), where that is a failure.
-#define INVSEG_REQUIRE_GOLDEN(sets)                                                                                 \
-    do {                                                                                                            \
-        if ((sets).empty()) {                                                                                       \
-            if (::invseg::test::runningInCi())                                                                      \
-                FAIL() << "no golden set under " << ::invseg::test::goldenRoot() << " (CI=true: this is a failure)"; \
-            GTEST_SKIP() << "no golden set under " << ::invseg::test::goldenRoot();                                \
-        }                                                                                                           \
-    } while (0)
+/// What a test that needs golden sets reports when the root holds none.
+inline std::string noGoldenSetMessage()
+{
+    return "no golden set (a folder holding golden.json) under " + goldenRoot().string() +
+           ": the repository's sets are in tests/data/golden (tests/golden/make_golden.py makes them); "
+           "INVSEG_GOLDEN_DIR names another golden root";
+}
 
-/// ‖a − b‖₂ / ‖b‖₂ in double precision.
+/// Fails the test (never skips it) when no golden set was found.
+#define INVSEG_REQUIRE_GOLDEN(sets) ASSERT_FALSE((sets).empty()) << ::invseg::test::noGoldenSetMessage()
+
+/// Name → shape of every parameter and buffer of a module.
+inline std::map<std::string, std::vector<int64_t>> moduleShapes(const torch::nn::Module& module)
+{
+    std::map<std::string, std::vector<int64_t>> shapes;
+    for (const auto& p : module.named_parameters(true))
+        shapes[p.key()] = p.value().sizes().vec();
+    for (const auto& b : module.named_buffers(true))
+        shapes[b.key()] = b.value().sizes().vec();
+    return shapes;
+}
+
+/// Name → shape of every tensor of a safetensors file.
+inline std::map<std::string, std::vector<int64_t>> fileShapes(const std::string& path)
+{
+    std::map<std::string, std::vector<int64_t>> shapes;
+    const auto file = openSafetensors(path);
+    for (const auto& k : file->keys())
+        shapes[k] = file->info(k).shape;
+    return shapes;
+}
+
+/// Loads every tensor of a safetensors file into the module with the engine's strict loader (all-or-nothing; a
+/// missing, unexpected or mis-shaped key throws invseg::Error naming it).
+inline void loadWeights(torch::nn::Module& module, const std::string& path, const std::string& what)
+{
+    const auto file = openSafetensors(path);
+    StateDict weights;
+    for (const auto& k : file->keys())
+        weights.emplace(k, file->tensor(k));
+    loadStateDict(module, weights, what, path);
+}
+
+/// ‖ours − ref‖₂ / ‖ref‖₂ in double precision; infinite when the shapes differ.
 inline double relativeError(const torch::Tensor& ours, const torch::Tensor& ref)
 {
     const auto a = ours.detach().to(torch::kCPU, torch::kDouble);
@@ -89,26 +127,36 @@ inline double relativeError(const torch::Tensor& ours, const torch::Tensor& ref)
     return denom == 0.0 ? num : num / denom;
 }
 
-#define EXPECT_REL_ERROR_LE(ours, ref, bound, what)                                                               \
-    do {                                                                                                          \
-        const auto _o = (ours);                                                                                   \
-        const auto _r = (ref);                                                                                    \
-        ASSERT_EQ(_o.sizes(), _r.sizes()) << (what);                                                              \
-        const double _e = ::invseg::test::relativeError(_o, _r);                                                  \
-        EXPECT_LE(_e, (bound)) << (what);                                                                         \
-        ::invseg::test::recordError((what), _e);                                                                  \
-    } while (0)
+/// The worst relative error per label, printed at the end of a test so that a log shows the margins.
+struct ErrorLog {
+    std::map<std::string, double> worst;
+    void add(const std::string& label, double e)
+    {
+        auto& w = worst[label];
+        w = std::max(w, e);
+    }
+    void print(const std::string& set) const
+    {
+        for (const auto& [label, e] : worst)
+            std::printf("[golden %s] %-28s max rel-L2 %.3e\n", set.c_str(), label.c_str(), e);
+    }
+};
 
-/// Keeps the worst error seen per label, printed at the end of a test (so a log shows the margins).
-inline std::map<std::string, double>& errorLog()
+/// The log EXPECT_REL_ERROR_LE records into (one per test binary; a fixture prints and clears it).
+inline ErrorLog& errorLog()
 {
-    static std::map<std::string, double> log;
+    static ErrorLog log;
     return log;
 }
-inline void recordError(const std::string& what, double e)
-{
-    auto& v = errorLog()[what];
-    v = std::max(v, e);
-}
+
+#define EXPECT_REL_ERROR_LE(ours, ref, bound, what)                                                                   \
+    do {                                                                                                              \
+        const auto _o = (ours);                                                                                       \
+        const auto _r = (ref);                                                                                        \
+        ASSERT_EQ(_o.sizes(), _r.sizes()) << (what);                                                                  \
+        const double _e = ::invseg::test::relativeError(_o, _r);                                                      \
+        EXPECT_LE(_e, (bound)) << (what);                                                                             \
+        ::invseg::test::errorLog().add((what), _e);                                                                   \
+    } while (0)
 
 } // namespace invseg::test

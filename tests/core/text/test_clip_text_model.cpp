@@ -24,35 +24,6 @@ using invseg::nn::ClipTextModel;
 
 namespace {
 
-/// The few fields of a transformers CLIPTextConfig that the model needs (a stand-in until the project's config
-/// reader is used here).
-TextEncoderConfig readTextConfig(const std::filesystem::path& configJson)
-{
-    std::ifstream in(configJson);
-    if (!in)
-        throw std::runtime_error("cannot open " + configJson.string());
-    const auto j = nlohmann::json::parse(in);
-    TextEncoderConfig c;
-    c.vocabSize = j.value("vocab_size", c.vocabSize);
-    c.hiddenSize = j.value("hidden_size", c.hiddenSize);
-    c.intermediateSize = j.value("intermediate_size", c.intermediateSize);
-    c.numHeads = j.value("num_attention_heads", c.numHeads);
-    c.numLayers = j.value("num_hidden_layers", c.numLayers);
-    c.maxPositions = j.value("max_position_embeddings", c.maxPositions);
-    c.layerNormEps = j.value("layer_norm_eps", c.layerNormEps);
-    c.padTokenId = j.value("pad_token_id", c.padTokenId);
-    c.bosTokenId = j.value("bos_token_id", c.bosTokenId);
-    c.eosTokenId = j.value("eos_token_id", c.eosTokenId);
-    const std::string act = j.value("hidden_act", std::string("quick_gelu"));
-    if (act == "quick_gelu")
-        c.activation = invseg::Activation::QuickGelu;
-    else if (act == "gelu")
-        c.activation = invseg::Activation::Gelu;
-    else
-        throw std::runtime_error("unexpected hidden_act " + act + " in " + configJson.string());
-    return c;
-}
-
 std::vector<std::string> parameterNames(torch::nn::Module& m)
 {
     std::vector<std::string> names;
@@ -62,24 +33,14 @@ std::vector<std::string> parameterNames(torch::nn::Module& m)
     return names;
 }
 
-/// Copies every tensor of the file into the parameter of the same name (shapes must agree).
-void loadWeights(torch::nn::Module& m, const invseg::TensorFile& file)
-{
-    torch::NoGradGuard noGrad;
-    for (auto& p : m.named_parameters()) {
-        const auto t = file.tensor(p.key());
-        ASSERT_EQ(t.sizes(), p.value().sizes()) << p.key();
-        p.value().copy_(t.to(p.value().scalar_type()));
-    }
-}
-
 ClipTextModel buildAndLoad(const invseg::test::GoldenSet& set)
 {
     const auto dir = std::filesystem::path(set.diffusersDir()) / "text_encoder";
-    ClipTextModel model(readTextConfig(dir / "config.json"));
-    const auto file = invseg::openSafetensors((dir / "model.safetensors").string());
-    EXPECT_EQ(parameterNames(*model), file->keys()) << "named_parameters() must be the file's key list";
-    loadWeights(*model, *file);
+    ClipTextModel model(invseg::parseTextEncoderConfig((dir / "config.json").string()));
+    const std::string weights = (dir / "model.safetensors").string();
+    // Names and shapes: named_parameters() is the file's key list.
+    EXPECT_EQ(invseg::test::moduleShapes(*model), invseg::test::fileShapes(weights));
+    invseg::test::loadWeights(*model, weights, "text_encoder");
     model->eval();
     for (auto& p : model->parameters())
         p.set_requires_grad(false);
