@@ -540,8 +540,11 @@ private:
                 torch::load(m_text, (dir / "text.pt").string(), m_device);
                 torch::load(*m_opt, (dir / "opt.pt").string(), m_device);
                 if (!m_ema.empty()) {
-                    if (fs::exists(dir / "ema.pt")) {
-                        torch::load(m_ema, (dir / "ema.pt").string(), m_device);
+                    std::vector<torch::Tensor> ema; // torch::load appends to a vector
+                    if (fs::exists(dir / "ema.pt"))
+                        torch::load(ema, (dir / "ema.pt").string(), m_device);
+                    if (ema.size() == m_ema.size()) {
+                        m_ema = ema;
                     } else {
                         torch::NoGradGuard ng;
                         for (size_t i = 0; i < m_ema.size(); ++i)

@@ -171,6 +171,7 @@ TEST(ToyTrainer, ResumeContinuesFromTheSavedStepAndRepeatsAStraightRun)
     o.vaeSteps = 6;
     o.steps = 10;
     o.saveEvery = 3;
+    o.emaDecay = 0.9; // the EMA weights (the export) are part of what a resume must carry
     trainToyModel(o);
 
     // Interrupted after UNet step 5 (cancel is seen before step 6), then resumed with the same options.
