@@ -71,6 +71,7 @@ diffusers layout (plus MODEL_CARD.md, loss.csv and checkpoint/ for --resume).
   --text-width N     text encoder width = cross-attention dim (default 128)
   --text-layers N    text encoder layers (default 4)
   --save-every N     checkpoint every N steps (default 200)
+  --init-from DIR    start from the weights of this diffusers folder (same architecture; --vae-steps 0 keeps its VAE)
   --resume           continue from DIR/checkpoint
   --max-minutes X    stop stage 2 after X minutes, save and export (marked PARTIAL in MODEL_CARD.md)
   --stop-at N        stop stage 2 after step N (schedule still for --steps), save and export
@@ -135,7 +136,7 @@ int main(int argc, char** argv)
                                              "vae-lr", "steps", "batch", "lr", "warmup", "pool", "unet-channels",
                                              "unet-layers", "vae-channels", "text-width", "text-layers",
                                              "save-every", "max-minutes", "write-samples", "class-prompts", "stop-at",
-                                             "vae-thing-weight", "vae-crop", "decay", "attributes", "caption-names",
+                                             "vae-thing-weight", "vae-crop", "init-from", "decay", "attributes", "caption-names",
                                              "caption-dropout", "t-range", "min-snr", "ema", "val-every",
                                              "val-scenes", "val-weights", "val-timestep"};
     std::string commandLine = "invseg-train-toy";
@@ -206,6 +207,8 @@ int main(int argc, char** argv)
             o.classPromptFraction = std::stod(values["class-prompts"]);
         if (has("vae-thing-weight"))
             o.vaeThingWeight = std::stod(values["vae-thing-weight"]);
+        if (has("init-from"))
+            o.initFrom = values["init-from"];
         if (has("vae-crop"))
             o.vaeCrop = std::stoll(values["vae-crop"]);
         if (has("decay"))

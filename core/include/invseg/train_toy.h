@@ -87,6 +87,10 @@ struct ToyTrainOptions {
     int64_t textLayers = 4;
     int64_t textHeads = 4;
 
+    /// A diffusers folder of the same architecture (e.g. an earlier toy model) whose weights start the run
+    /// instead of a random initialisation; use with vaeSteps = 0 to keep its VAE. Read only when a run starts.
+    std::string initFrom;
+
     // run control
     int64_t saveEvery = 200;     ///< checkpoint every N steps (both stages); 0 = only at the end
     bool resume = false;         ///< continue from outDir/checkpoint if there is one

@@ -372,6 +372,8 @@ public:
             tryResume();
         else
             rewriteLog(-1, -1);
+        if (!m_o.initFrom.empty() && m_state.vaeStep == 0 && m_state.unetStep == 0)
+            initFromModel(m_o.initFrom);
         // a finished run resumed with more steps goes on; one whose UNet has not started may train its VAE longer
         if (m_state.stage == "done" && m_state.unetStep < m_o.steps)
             m_state.stage = "unet";
@@ -410,6 +412,29 @@ private:
             return true;
         }
         return false;
+    }
+
+    /// Copies every parameter of a saved model of the same architecture into the networks (by diffusers name).
+    void initFromModel(const std::string& path)
+    {
+        auto model = SdModel::load(path);
+        torch::NoGradGuard ng;
+        auto copyAll = [&](torch::nn::Module& dst, torch::nn::Module& src, const char* what) {
+            auto from = src.named_parameters();
+            for (auto& p : dst.named_parameters()) {
+                const auto* s = from.find(p.key());
+                if (!s || s->sizes() != p.value().sizes())
+                    throw Error(ErrorKind::InvalidInput, path + ": " + what + " parameter '" + p.key() +
+                                                             "' is missing or has another shape");
+                p.value().copy_(s->to(p.value().dtype()));
+            }
+        };
+        copyAll(*m_unet, *model->unet(), "UNet");
+        copyAll(*m_text, *model->textEncoder(), "text encoder");
+        copyAll(*m_vae, *model->vae(), "VAE");
+        for (size_t i = 0; i < m_ema.size(); ++i)
+            m_ema[i].copy_(m_trainParams[i]);
+        message("initialised from " + path);
     }
 
     double elapsed() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
@@ -1085,6 +1110,7 @@ private:
           << " of the items, the caption otherwise (class synonyms replaced by the class name with probability "
           << m_o.captionNameFraction << "), posterior means of " << m_o.latentPool << " train scenes (seeds 0.."
           << m_o.latentPool - 1 << ")" << (m_o.flipPool ? " and their mirror images" : "") << "\n"
+          << (m_o.initFrom.empty() ? std::string() : "- initialised from the weights of " + m_o.initFrom + "\n")
           << "- scaling_factor: " << r.scalingFactor << " (1 / std of the pool's latent means)\n"
           << "- training wall time (all runs): " << std::fixed << std::setprecision(1) << m_state.seconds / 60.0
           << " min" << std::defaultfloat << std::setprecision(4) << "\n"
