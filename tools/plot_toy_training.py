@@ -25,7 +25,7 @@ def read_run(folder):
     return loss, val
 
 
-def smooth(points, window=200):
+def smooth(points, window=50):
     out, acc = [], []
     for x, y in points:
         acc.append(y)
@@ -51,7 +51,7 @@ def main(argv):
         if val:
             ax_val.plot([p[0] for p in val], [p[1] for p in val], marker="o", label=label)
     ax_loss.set_xlabel("training samples seen (UNet stage)")
-    ax_loss.set_ylabel("epsilon MSE (running mean of 200 steps)")
+    ax_loss.set_ylabel("epsilon MSE (running mean of 50 steps)")
     ax_loss.set_title("loss")
     ax_val.set_xlabel("training samples seen (UNet stage)")
     ax_val.set_ylabel("mIoU % (baseline K = 0, validation scenes)")
