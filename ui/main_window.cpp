@@ -88,6 +88,17 @@ QString bundledModelPath()
     }
 }
 
+/// The options a model folder carries; an unreadable invseg_defaults.json leaves the method's defaults (the run
+/// then says nothing about it: the model itself still loads and the panel shows what will be used).
+invseg::SegmentOptions modelDefaults(const QString& path)
+{
+    try {
+        return invseg::SegmentOptions::forModel(path.toStdString());
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
 } // namespace
 
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
@@ -387,6 +398,7 @@ void MainWindow::applySettings()
     if (!m_settings.windowState.isEmpty())
         restoreState(m_settings.windowState);
     m_run->setOptions(m_settings.options);
+    m_modelDefaults = modelDefaults(m_settings.modelPath.isEmpty() ? bundledModelPath() : m_settings.modelPath);
     m_run->setDevice(m_settings.device);
     m_run->setDtype(m_settings.dtype);
     if (!m_settings.classes.isEmpty())
@@ -667,6 +679,10 @@ void MainWindow::onModelLoaded(const ModelInfo& info)
                               .arg(info.nativeSize));
     m_modelLabel->setToolTip(info.path);
     m_settings.modelPath = info.path;
+    // the method options this model carries (invseg_defaults.json), where the user has not changed them
+    const auto defaults = modelDefaults(info.path);
+    m_run->setOptions(invseg::SegmentOptions::rebased(m_run->options(), m_modelDefaults, defaults));
+    m_modelDefaults = defaults;
     m_run->showMessage(QString());
     showStatus(tr("Model loaded: %1").arg(info.path));
     updateActions();

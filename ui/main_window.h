@@ -111,6 +111,9 @@ private:
 
     MainWindowOptions m_options;
     AppSettings m_settings;
+    /// The method options the loaded model's folder asks for (SegmentOptions::forModel); the run panel's fields
+    /// that still hold them follow the next model's.
+    invseg::SegmentOptions m_modelDefaults;
     SegmentationController* m_controller;
     QVector<ImageDocument*> m_documents;
     int m_current = -1;

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "invseg/error.h"
 #include "invseg/resources.h"
+#include "invseg/threads.h"
 
 #include <c10/util/Exception.h>
 #include <torch/version.h>
@@ -77,6 +78,9 @@ int run(int argc, char** argv)
     for (const auto& c : commands()) {
         if (name != c.name)
             continue;
+        // every command computes on as many threads as there are cores, in LibTorch's pool and OpenBLAS's alike;
+        // --threads (segment, batch, evaluate, bench) sets another count
+        setComputeThreads(0);
         const Argv rest(argv + 2, argv + argc);
         try {
             return c.run(rest);

@@ -8,6 +8,7 @@
 #include "invseg/resources.h"
 #include "invseg/sd_model.h"
 #include "invseg/segmenter.h"
+#include "invseg/threads.h"
 #include "segment_job.h"
 
 #include <torch/torch.h>
@@ -41,7 +42,7 @@ class tokens, losses, Adam) and the whole image (VAE encode, S, K steps, final m
   --views 1|2      views per step (default 2)
   --reuse-self-attention   compute A once and stop the UNet after the last cross-attention layer used
   --channels-last  UNet convolutions in channels-last (NHWC) order
-  --threads N      CPU threads for LibTorch (default: LibTorch's choice)
+  --threads N      CPU threads for LibTorch and OpenBLAS (default: the cores this process may use)
   --json FILE      write {"ms_per_step", "s_per_image", "peak_mem_mb", ...} to FILE
 )";
 
@@ -136,7 +137,7 @@ int cmdBench(const Argv& argv)
         const int t = args.intValue("threads", 0);
         if (t < 1)
             throw UsageError("--threads must be at least 1");
-        torch::set_num_threads(t);
+        setComputeThreads(t);
     }
     const std::string jsonPath = args.value("json");
     if (!jsonPath.empty()) {

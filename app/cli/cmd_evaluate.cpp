@@ -42,6 +42,7 @@ that occur; ground-truth label 255 is ignored.
   --model PATH     the model (default: the bundled toy model)
   --steps K --lr X --timestep T --views 1|2 --seed S --image-size stretch|pad --config FILE
   --device DEV --dtype T --channels-last
+  --threads N      CPU threads for LibTorch and OpenBLAS (default: the cores this process may use)
   --quiet          no per-image lines
 
 Each image is prompted with the classes its ground truth contains plus background, as diffusion-segmentation
@@ -69,7 +70,7 @@ int cmdEvaluate(const Argv& argv)
 {
     auto valueOptions = std::set<std::string>{"dataset", "method", "split", "limit", "json", "toy-size", "model",
                                               "steps", "lr", "timestep", "views", "seed", "image-size", "config",
-                                              "device", "dtype"};
+                                              "device", "dtype", "threads"};
     const Args args(argv, valueOptions, {"help", "quiet", "channels-last"});
     if (args.has("help")) {
         std::cout << help();

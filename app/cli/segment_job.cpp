@@ -5,6 +5,7 @@
 #include "invseg/image.h"
 #include "invseg/resources.h"
 #include "invseg/sd_model.h"
+#include "invseg/threads.h"
 
 #include <torch/torch.h>
 
@@ -26,7 +27,7 @@ namespace invseg::cli {
 
 const std::set<std::string> kSegmentValueOptions = {
     "classes", "classes-file", "model", "steps", "device", "dtype", "config", "out", "format", "lr", "timestep",
-    "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap", "heads-from"};
+    "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap", "heads-from", "threads"};
 const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline", "channels-last"};
 
 const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
@@ -40,6 +41,8 @@ const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-s
   --config FILE        a JSON object of method options (as written under "options" in every report);
                        the flags above and below override it
   --lr X --timestep T --views 1|2 --seed S --image-size stretch|pad
+                       (the defaults are the method's, or those a model folder's invseg_defaults.json sets)
+  --threads N          CPU threads for LibTorch and OpenBLAS (default: the cores this process may use)
   --out DIR            output folder (created if missing)
   --format LIST        any of voc,overlay,heatmaps,labelme,coco (or all; default voc,overlay)
   --overlay-alpha A    opacity of the overlay colours (default 0.5)
@@ -147,7 +150,14 @@ OutputFormats OutputFormats::parse(const std::string& list)
 
 SegmentOptions readMethodOptions(const Args& args)
 {
-    SegmentOptions o;
+    if (args.has("threads")) {
+        const int t = args.intValue("threads", 0);
+        if (t < 1)
+            throw UsageError("--threads must be at least 1");
+        setComputeThreads(t);
+    }
+    // method defaults < the model folder's tuned defaults < --config < flags
+    SegmentOptions o = SegmentOptions::forModel(resolveModelPath(args));
     if (args.has("config")) {
         const std::string path = args.value("config");
         std::ifstream in(path);
@@ -162,7 +172,7 @@ SegmentOptions readMethodOptions(const Args& args)
         if (j.is_object() && j.contains("options") && j["options"].is_object())
             j = j["options"]; // a whole report: repeat its run
         try {
-            o = SegmentOptions::fromJson(j);
+            o = SegmentOptions::fromJson(j, o);
         } catch (const Error& e) {
             throw Error(ErrorKind::InvalidInput, "the options file '" + path + "': " + e.what());
         }

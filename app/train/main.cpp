@@ -1,5 +1,6 @@
 // invseg-train-toy: trains a small SD-architecture model on the toy world (or writes the sample scenes).
 #include "invseg/error.h"
+#include "invseg/threads.h"
 #include "invseg/train_toy.h"
 
 #include <torch/torch.h>
@@ -36,24 +37,41 @@ diffusers layout (plus MODEL_CARD.md, loss.csv and checkpoint/ for --resume).
 
   --out DIR          output folder
   --device D         cpu | cuda | cuda:N (default cpu)
-  --threads N        intra-op threads (default: LibTorch's choice)
+  --threads N        CPU threads for LibTorch and OpenBLAS (default: the cores this process may use)
   --size PX          scene size (default 128; latent = PX/8)
   --seed N           initialisation and sampling seed (default 0)
   --vae-steps N      stage 1 steps (default 300)
   --vae-batch N      stage 1 batch (default 8)
   --vae-lr X         stage 1 learning rate (default 1e-3)
+  --vae-crop PX      stage 1 on PX x PX crops (mostly around a thing) instead of whole scenes (default 0 = whole)
+  --vae-thing-weight X  stage 1 loss weight of thing pixels against stuff (default 5)
   --steps N          stage 2 (text encoder + UNet) steps (default 2000)
   --batch N          stage 2 batch (default 16)
   --lr X             stage 2 learning rate (default 5e-4)
   --warmup N         stage 2 warm-up steps (default 100)
-  --class-prompts X  fraction of items prompted "a photograph of <classes> and background" (default 0.3)
-  --pool N           train scenes encoded for stage 2 (default 4096)
+  --decay N          stage 2 steps at the end over which the rate falls linearly to 10 % (default steps/5;
+                     before them it is constant, so --resume with more --steps goes on at the same rate)
+  --class-prompts X  fraction of items prompted "a photograph of <classes, shuffled> and background" (default 0.5)
+  --attributes X     in such a prompt, a thing named with its colour ("red ball") this often (default 0.3)
+  --caption-names X  a caption's class synonym ("lawn") replaced by the class name this often (default 0.5)
+  --caption-dropout X  fraction of items with an empty prompt (default 0)
+  --t-range A,B      training timesteps uniform in [A, B) (default 0,1000)
+  --min-snr G        min-SNR-gamma loss weights (default 5; 0 = plain MSE)
+  --ema D            EMA decay of the exported weights (default 0.999; 0 = none)
+  --train-embedding  train the 49k-token embedding table too (default: frozen)
+  --no-flip          no mirror images in the pool
+  --pool N           train scenes encoded for stage 2 (default 4096; with their mirror images, twice as many items)
+  --val-every M      score the baseline on validation scenes every M minutes and at the end (default 0 = never)
+  --val-scenes N     validation scenes for that (default 16)
+  --val-weights L    level weights of that readout (default 0.4,0.4,0.2,0)
+  --val-timestep T   its timestep (default 100)
   --unet-channels L  e.g. 32,64,128,128 (default; cross-attention at every level but the last)
   --unet-layers N    resnets per UNet level (default 1)
   --vae-channels L   e.g. 32,32,64,64 (default; 8x down)
   --text-width N     text encoder width = cross-attention dim (default 128)
   --text-layers N    text encoder layers (default 4)
   --save-every N     checkpoint every N steps (default 200)
+  --init-from DIR    start from the weights of this diffusers folder (same architecture; --vae-steps 0 keeps its VAE)
   --resume           continue from DIR/checkpoint
   --max-minutes X    stop stage 2 after X minutes, save and export (marked PARTIAL in MODEL_CARD.md)
   --stop-at N        stop stage 2 after step N (schedule still for --steps), save and export
@@ -117,7 +135,10 @@ int main(int argc, char** argv)
     const std::vector<std::string> valueKeys{"out", "device", "threads", "size", "seed", "vae-steps", "vae-batch",
                                              "vae-lr", "steps", "batch", "lr", "warmup", "pool", "unet-channels",
                                              "unet-layers", "vae-channels", "text-width", "text-layers",
-                                             "save-every", "max-minutes", "write-samples", "class-prompts", "stop-at"};
+                                             "save-every", "max-minutes", "write-samples", "class-prompts", "stop-at",
+                                             "vae-thing-weight", "vae-crop", "init-from", "decay", "attributes", "caption-names",
+                                             "caption-dropout", "t-range", "min-snr", "ema", "val-every",
+                                             "val-scenes", "val-weights", "val-timestep"};
     std::string commandLine = "invseg-train-toy";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -131,7 +152,7 @@ int main(int argc, char** argv)
             return 2;
         }
         const std::string key = a.substr(2);
-        if (key == "resume" || key == "fp32") {
+        if (key == "resume" || key == "fp32" || key == "train-embedding" || key == "no-flip") {
             flags.push_back(key);
             continue;
         }
@@ -165,8 +186,7 @@ int main(int argc, char** argv)
         o.outDir = values["out"];
         if (has("device"))
             o.device = values["device"];
-        if (has("threads"))
-            torch::set_num_threads(std::stoi(values["threads"]));
+        const auto threads = setComputeThreads(has("threads") ? std::stoi(values["threads"]) : 0);
         if (has("seed"))
             o.seed = std::stoull(values["seed"]);
         if (has("vae-steps"))
@@ -185,6 +205,46 @@ int main(int argc, char** argv)
             o.warmupSteps = std::stoll(values["warmup"]);
         if (has("class-prompts"))
             o.classPromptFraction = std::stod(values["class-prompts"]);
+        if (has("vae-thing-weight"))
+            o.vaeThingWeight = std::stod(values["vae-thing-weight"]);
+        if (has("init-from"))
+            o.initFrom = values["init-from"];
+        if (has("vae-crop"))
+            o.vaeCrop = std::stoll(values["vae-crop"]);
+        if (has("decay"))
+            o.decaySteps = std::stoll(values["decay"]);
+        if (has("attributes"))
+            o.attributeFraction = std::stod(values["attributes"]);
+        if (has("caption-names"))
+            o.captionNameFraction = std::stod(values["caption-names"]);
+        if (has("caption-dropout"))
+            o.captionDropout = std::stod(values["caption-dropout"]);
+        if (has("t-range")) {
+            const auto v = parseList(values["t-range"]);
+            if (v.size() != 2)
+                throw Error(ErrorKind::InvalidInput, "--t-range needs A,B");
+            o.tMin = v[0];
+            o.tMax = v[1];
+        }
+        if (has("min-snr"))
+            o.minSnrGamma = std::stod(values["min-snr"]);
+        if (has("ema"))
+            o.emaDecay = std::stod(values["ema"]);
+        if (has("val-every"))
+            o.valEveryMinutes = std::stod(values["val-every"]);
+        if (has("val-scenes"))
+            o.valScenes = std::stoll(values["val-scenes"]);
+        if (has("val-weights")) {
+            o.valLevelWeights.clear();
+            std::stringstream ss(values["val-weights"]);
+            std::string part;
+            while (std::getline(ss, part, ','))
+                o.valLevelWeights.push_back(std::stod(part));
+        }
+        if (has("val-timestep"))
+            o.valTimestep = std::stoll(values["val-timestep"]);
+        o.trainTokenEmbedding = flag("train-embedding");
+        o.flipPool = !flag("no-flip");
         if (has("pool"))
             o.latentPool = std::stoll(values["pool"]);
         if (has("unet-channels"))
@@ -234,18 +294,24 @@ int main(int argc, char** argv)
               << std::string(static_cast<size_t>(width - filled), ' ') << "| ";
             if (p.stage != "encode")
                 o << "loss " << std::fixed << std::setprecision(4) << p.loss << " (avg " << p.smoothLoss << ") ";
-            o << std::fixed << std::setprecision(2) << p.itPerSec << " it/s ETA " << formatSeconds(p.etaSeconds);
+            o << std::fixed << std::setprecision(2) << p.itPerSec << " it/s";
+            if (p.stage != "encode")
+                o << " " << std::setprecision(1) << p.samplesPerSec << " samples/s";
+            if (p.stage == "unet" && p.valMiou >= 0)
+                o << " val mIoU " << std::setprecision(2) << p.valMiou;
+            o << " ETA " << formatSeconds(p.etaSeconds);
             if (tty)
                 std::cerr << "\r\033[K" << o.str() << (last ? "\n" : "") << std::flush;
             else
                 std::cerr << o.str() << std::endl;
         };
-        std::cerr << commandLine << "\n(torch threads " << torch::get_num_threads() << ", commit " << o.gitCommit
-                  << ")" << std::endl;
+        std::cerr << commandLine << "\n(threads: torch " << threads.torch << ", OpenBLAS "
+                  << (threads.openBlas ? std::to_string(threads.requested) : std::string("not present")) << "; commit "
+                  << o.gitCommit << ")" << std::endl;
         const auto r = train::trainToyModel(o, cb);
         std::cout << std::setprecision(4) << (r.finished ? "finished" : "stopped early") << ": vae steps "
                   << r.vaeSteps << " (loss " << r.vaeLoss << "), unet steps " << r.unetSteps << " (loss "
-                  << r.unetLoss << ", first 50 " << r.firstUnetLoss << "), scaling_factor " << r.scalingFactor
+                  << r.unetLoss << ", first 50 " << r.firstUnetLoss << "), validation mIoU " << r.valMiou << ", scaling_factor " << r.scalingFactor
                   << ", weights " << r.modelBytes << " bytes, " << formatSeconds(r.seconds) << " wall\n";
         return r.finished ? 0 : 3;
     } catch (const invseg::Error& e) {

@@ -7,6 +7,7 @@
 #include "invseg/noise_schedule.h"
 #include "invseg/sd_model.h"
 #include "invseg/segmenter.h"
+#include "invseg/threads.h"
 #include "invseg/tokenizer.h"
 
 #include <QElapsedTimer>
@@ -93,9 +94,9 @@ SegmentationWorker::SegmentationWorker(QObject* parent) : QObject(parent)
     // LibTorch's intra-op pool takes every core by default, which starves the GUI thread while a run optimises;
     // leave one core to the event loop.
     static const bool once = [] {
-        const int cores = static_cast<int>(std::thread::hardware_concurrency());
-        if (cores > 1 && at::get_num_threads() >= cores)
-            at::set_num_threads(cores - 1);
+        // one engine call for both pools (LibTorch's and OpenBLAS's), so they do not oversubscribe the cores
+        const int cores = invseg::availableCores();
+        invseg::setComputeThreads(cores > 1 ? cores - 1 : 1);
         return true;
     }();
     Q_UNUSED(once);

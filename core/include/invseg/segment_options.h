@@ -42,8 +42,22 @@ struct SegmentOptions {
     bool channelsLast = false; ///< load the model with channels-last convolutions (ModelOptions::channelsLast)
 
     nlohmann::json toJson() const;
-    /// Reads the fields present in j (others keep their defaults); throws Error(InvalidInput) naming a bad field.
+    /// Reads the fields present in j (others keep base's values, by default the method's defaults); throws
+    /// Error(InvalidInput) naming a bad field.
     static SegmentOptions fromJson(const nlohmann::json& j);
+    static SegmentOptions fromJson(const nlohmann::json& j, const SegmentOptions& base);
+
+    /// The file in a model folder that holds the method options tuned for that model (validation scenes only), in
+    /// toJson()'s form with any subset of the fields, e.g. {"level_weights": [0.5, 0.5, 0, 0], "timestep": 300}.
+    static constexpr const char* kModelDefaultsFile = "invseg_defaults.json";
+    /// The starting options for a model: the method's defaults with the fields of modelPath/invseg_defaults.json on
+    /// top when modelPath is a folder that has one (the bundled toy model does; real SD checkpoints do not, and keep
+    /// the method's defaults). User settings (CLI flags, --config, the GUI's panel) go on top of these. Throws
+    /// Error(Format) naming the file when it is not valid JSON, Error(InvalidInput) when a field is bad.
+    static SegmentOptions forModel(const std::string& modelPath);
+    /// For a front end that keeps its options while the model changes: every field of `current` that still has
+    /// the old model's default (`from`) takes the new model's (`to`); fields the user changed are kept.
+    static SegmentOptions rebased(const SegmentOptions& current, const SegmentOptions& from, const SegmentOptions& to);
     /// Throws Error(InvalidInput) naming the first out-of-range option.
     void validate() const;
 };

@@ -4,6 +4,8 @@
 #include "invseg/error.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 namespace invseg {
 
@@ -28,7 +30,9 @@ nlohmann::json SegmentOptions::toJson() const
             {"channels_last", channelsLast}};
 }
 
-SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
+SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j) { return fromJson(j, SegmentOptions()); }
+
+SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j, const SegmentOptions& base)
 {
     if (!j.is_object())
         throw Error(ErrorKind::InvalidInput, "options must be a JSON object");
@@ -39,7 +43,7 @@ SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
     for (auto it = j.begin(); it != j.end(); ++it)
         if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown))
             throw Error(ErrorKind::InvalidInput, "unknown option '" + it.key() + "'");
-    SegmentOptions o;
+    SegmentOptions o = base;
     auto read = [&](const char* key, auto& field) {
         if (!j.contains(key))
             return;
@@ -77,6 +81,40 @@ SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
     }
     o.validate();
     return o;
+}
+
+SegmentOptions SegmentOptions::forModel(const std::string& modelPath)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path file = fs::path(modelPath) / kModelDefaultsFile;
+    if (modelPath.empty() || !fs::is_directory(modelPath, ec) || !fs::is_regular_file(file, ec))
+        return SegmentOptions();
+    std::ifstream in(file);
+    if (!in)
+        throw Error(ErrorKind::Io, file.string() + ": cannot read");
+    nlohmann::json j;
+    try {
+        in >> j;
+    } catch (const nlohmann::json::exception&) {
+        throw Error(ErrorKind::Format, file.string() + ": not valid JSON");
+    }
+    try {
+        return fromJson(j);
+    } catch (const Error& e) {
+        throw Error(ErrorKind::InvalidInput, file.string() + ": " + e.what());
+    }
+}
+
+SegmentOptions SegmentOptions::rebased(const SegmentOptions& current, const SegmentOptions& from,
+                                       const SegmentOptions& to)
+{
+    nlohmann::json cur = current.toJson();
+    const nlohmann::json a = from.toJson(), b = to.toJson();
+    for (auto it = b.begin(); it != b.end(); ++it)
+        if (cur.at(it.key()) == a.at(it.key()))
+            cur[it.key()] = it.value();
+    return fromJson(cur);
 }
 
 void SegmentOptions::validate() const

@@ -1,9 +1,13 @@
 // The build runs on the libraries it should: Debian's LibTorch on OpenBLAS, not the reference BLAS.
+#include "invseg/threads.h"
+
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 #include <torch/version.h>
+
+#include <dlfcn.h>
 
 #include <fstream>
 #include <iostream>
@@ -51,6 +55,34 @@ TEST(Environment, BlasIsOpenBlas)
     EXPECT_TRUE(openblas) << "LibTorch is not running on OpenBLAS: install libopenblas0-pthread";
     EXPECT_FALSE(reference) << "the reference BLAS is mapped";
 #endif
+}
+
+/// openblas_get_num_threads, when an OpenBLAS is in the process.
+int openBlasThreads()
+{
+    using Get = int (*)();
+    auto* f = reinterpret_cast<Get>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return f ? f() : -1;
+}
+
+TEST(Environment, ComputeThreadsSetsLibTorchAndOpenBlasAlike)
+{
+    const int before = at::get_num_threads();
+    const auto r = invseg::setComputeThreads(1);
+    EXPECT_EQ(r.requested, 1);
+    EXPECT_EQ(r.torch, 1);
+    EXPECT_EQ(at::get_num_threads(), 1);
+#if TORCH_VERSION_MAJOR < 2
+    ASSERT_TRUE(r.openBlas) << "Debian's LibTorch runs on OpenBLAS (see BlasIsOpenBlas)";
+#endif
+    if (r.openBlas)
+        EXPECT_EQ(openBlasThreads(), 1);
+    const auto all = invseg::setComputeThreads(0); // 0 = the cores this process may use
+    EXPECT_EQ(all.requested, invseg::availableCores());
+    EXPECT_EQ(at::get_num_threads(), invseg::availableCores());
+    if (all.openBlas)
+        EXPECT_EQ(openBlasThreads(), invseg::availableCores());
+    invseg::setComputeThreads(before);
 }
 
 } // namespace

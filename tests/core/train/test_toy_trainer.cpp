@@ -55,6 +55,7 @@ ToyTrainOptions tinyOptions(const fs::path& out)
     o.latentPool = 32;
     o.saveEvery = 0;
     o.fp16 = false;
+    o.emaDecay = 0; // the export is then the last step's weights, which the tests compare with the checkpoint
     return o;
 }
 
@@ -64,7 +65,7 @@ std::vector<std::pair<int64_t, double>> readLosses(const fs::path& out, const st
     std::ifstream in(out / "loss.csv");
     std::string line;
     std::getline(in, line);
-    EXPECT_EQ(line, "stage,step,loss,lr,seconds");
+    EXPECT_EQ(line, "stage,step,loss,lr,seconds,samples,val_miou");
     std::vector<std::pair<int64_t, double>> rows;
     while (std::getline(in, line)) {
         std::istringstream ls(line);
@@ -170,6 +171,7 @@ TEST(ToyTrainer, ResumeContinuesFromTheSavedStepAndRepeatsAStraightRun)
     o.vaeSteps = 6;
     o.steps = 10;
     o.saveEvery = 3;
+    o.emaDecay = 0.9; // the EMA weights (the export) are part of what a resume must carry
     trainToyModel(o);
 
     // Interrupted after UNet step 5 (cancel is seen before step 6), then resumed with the same options.
@@ -220,6 +222,51 @@ TEST(ToyTrainer, ResumeContinuesFromTheSavedStepAndRepeatsAStraightRun)
         EXPECT_TRUE(torch::allclose(a->tensor(k), b->tensor(k), 1e-4, 1e-5)) << k;
     fs::remove_all(straight);
     fs::remove_all(split);
+}
+
+TEST(ToyTrainer, ValidationCurveIsLoggedAndTheExportIsTheEma)
+{
+    torch::set_num_threads(1);
+    const auto out = tempDir("val");
+    auto o = tinyOptions(out);
+    o.vaeSteps = 4;
+    o.steps = 6;
+    o.emaDecay = 0.9;
+    o.valEveryMinutes = 1e-6; // after every step
+    o.valScenes = 2;
+    o.valLevelWeights = {0.5, 0.5, 0};
+    const auto r = trainToyModel(o);
+    EXPECT_TRUE(r.finished);
+    EXPECT_GE(r.valMiou, 0.0);
+    EXPECT_LE(r.valMiou, 100.0);
+
+    std::ifstream in(out / "loss.csv");
+    std::string line;
+    std::getline(in, line);
+    int valRows = 0;
+    while (std::getline(in, line)) {
+        if (line.rfind("val,", 0) != 0)
+            continue;
+        ++valRows;
+        const double miou = std::stod(line.substr(line.find_last_of(',') + 1));
+        EXPECT_GE(miou, 0.0);
+        EXPECT_LE(miou, 100.0);
+    }
+    EXPECT_EQ(valRows, 6);
+    std::ifstream val(out / "val.csv");
+    std::getline(val, line);
+    EXPECT_EQ(line.rfind("step,samples,seconds,miou,sky,wall", 0), 0u) << line;
+
+    // the exported UNet holds the EMA weights, not the last step's
+    auto model = SdModel::load(out.string());
+    nn::UNet2DConditionModel raw(model->unetConfig());
+    torch::load(raw, (out / "checkpoint" / "unet.pt").string());
+    auto loaded = model->unet()->named_parameters();
+    bool differs = false;
+    for (const auto& p : raw->named_parameters())
+        differs = differs || !torch::equal(loaded[p.key()].to(torch::kFloat), p.value());
+    EXPECT_TRUE(differs);
+    fs::remove_all(out);
 }
 
 TEST(ToyTrainer, RejectsBadOptionsNamingThem)

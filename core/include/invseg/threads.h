@@ -1,0 +1,24 @@
+// The engine's CPU thread count: one call that sets every thread pool LibTorch's kernels use.
+#pragma once
+
+namespace invseg {
+
+/// What setComputeThreads did.
+struct ComputeThreads {
+    int requested = 0;   ///< the count asked for (after 0 -> cores)
+    int torch = 0;       ///< torch::get_num_threads() afterwards (OpenMP / intra-op pool)
+    bool openBlas = false; ///< true when an OpenBLAS in the process was told the same count
+};
+
+/// The number of cores this process may run on (sched_getaffinity, else hardware_concurrency, at least 1).
+int availableCores();
+
+/// Sets LibTorch's intra-op (OpenMP) pool AND OpenBLAS's own pool to `threads` (0 = availableCores()).
+/// Debian's LibTorch runs its matrix products on OpenBLAS, which starts its own pool of one thread per core
+/// regardless of torch::set_num_threads; with both pools busy, two cores run about twice as many threads and a
+/// training step slows down by almost half. OpenBLAS is reached through dlsym(openblas_set_num_threads), so the
+/// call is harmless with another BLAS (openBlas = false then). Call it once, before the first tensor work, from
+/// the thread that will run it (OpenMP's setting is per calling thread's team). Throws nothing.
+ComputeThreads setComputeThreads(int threads);
+
+} // namespace invseg

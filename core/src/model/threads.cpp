@@ -1,0 +1,41 @@
+// setComputeThreads: LibTorch's pool and OpenBLAS's pool set together.
+#include "invseg/threads.h"
+
+#include <ATen/Parallel.h>
+
+#include <dlfcn.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace invseg {
+
+int availableCores()
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0)
+            return n;
+    }
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+ComputeThreads setComputeThreads(int threads)
+{
+    ComputeThreads r;
+    r.requested = threads > 0 ? threads : availableCores();
+    // OpenBLAS first: LibTorch's first parallel region may already call into it.
+    using SetThreads = void (*)(int);
+    if (auto* f = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+        f(r.requested);
+        r.openBlas = true;
+    }
+    at::set_num_threads(r.requested);
+    r.torch = at::get_num_threads();
+    return r;
+}
+
+} // namespace invseg
