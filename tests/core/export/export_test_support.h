@@ -12,6 +12,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -100,6 +101,31 @@ void expectError(F&& f, ErrorKind kind, const std::vector<std::string>& parts)
         for (const auto& p : parts)
             EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << "'" << p << "' not in: " << e.what();
     }
+}
+
+/// What runUnprivileged returns when it runs as root and cannot drop to "nobody".
+constexpr int kCannotDropPrivileges = 10;
+
+/// Runs `attempt` (0 for success, another code naming what went wrong) as a user whom folder permissions bind: in this
+/// process when it is not root, else in a child that drops to "nobody" (65534), for whom a root-owned folder of mode
+/// 0755 or 0555 is read-only. Returns attempt's code, kCannotDropPrivileges, or -1 when the child did not exit.
+template <typename F>
+int runUnprivileged(F&& attempt)
+{
+    if (::geteuid() != 0)
+        return attempt();
+    const pid_t child = ::fork();
+    if (child < 0)
+        return -1;
+    if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+            ::_exit(kCannotDropPrivileges);
+        ::_exit(attempt());
+    }
+    int status = 0;
+    if (::waitpid(child, &status, 0) != child || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
 }
 
 } // namespace invseg::test

@@ -164,10 +164,9 @@ TEST(JsonAtomic, UnwritableFolderIsAnIoErrorAndLeavesNothing)
 
 TEST(JsonAtomic, ReadOnlyFolderEvenWhenTestsRunAsRoot)
 {
-    // Root ignores permission bits, so as root the write is tried in a child that drops to user "nobody" (65534);
-    // the folder belongs to root with mode 0755, which nobody cannot write into.
+    // Root ignores permission bits, so as root the write is tried in a child that drops to user "nobody" (65534).
     TempDir dir;
-    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
     const std::string json = dir.file("out.json");
     const std::string png = dir.file("out.png");
     auto attempt = [&]() -> int {
@@ -188,24 +187,10 @@ TEST(JsonAtomic, ReadOnlyFolderEvenWhenTestsRunAsRoot)
         }
         return 0;
     };
-    if (::geteuid() != 0) {
-        ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
-        EXPECT_EQ(attempt(), 0);
-        ::chmod(dir.path().c_str(), 0755);
-    } else {
-        const pid_t child = ::fork();
-        ASSERT_GE(child, 0);
-        if (child == 0) {
-            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
-                ::_exit(10);
-            ::_exit(attempt());
-        }
-        int status = 0;
-        ASSERT_EQ(::waitpid(child, &status, 0), child);
-        ASSERT_TRUE(WIFEXITED(status));
-        if (WEXITSTATUS(status) == 10)
-            GTEST_SKIP() << "cannot drop privileges here";
-        EXPECT_EQ(WEXITSTATUS(status), 0) << "1/3: a write succeeded; 2/4: wrong error kind or message";
-    }
+    const int code = invseg::test::runUnprivileged(attempt);
+    ::chmod(dir.path().c_str(), 0755);
+    if (code == invseg::test::kCannotDropPrivileges)
+        GTEST_SKIP() << "cannot drop privileges here";
+    EXPECT_EQ(code, 0) << "1/3: a write succeeded; 2/4: wrong error kind or message";
     EXPECT_TRUE(dir.entries().empty());
 }
