@@ -17,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -79,13 +80,15 @@ diffusers layout (plus MODEL_CARD.md, loss.csv and checkpoint/ for --resume).
   --write-samples D  write the sample scenes (test split) to D and exit
 )";
 
-std::vector<int64_t> parseList(const std::string& s)
+/// A comma-separated list of integers (T = int64_t) or numbers (T = double).
+template <typename T = int64_t>
+std::vector<T> parseList(const std::string& s)
 {
-    std::vector<int64_t> v;
+    std::vector<T> v;
     std::stringstream ss(s);
     std::string part;
     while (std::getline(ss, part, ','))
-        v.push_back(std::stoll(part));
+        v.push_back(std::is_integral_v<T> ? static_cast<T>(std::stoll(part)) : static_cast<T>(std::stod(part)));
     return v;
 }
 
@@ -234,13 +237,8 @@ int main(int argc, char** argv)
             o.valEveryMinutes = std::stod(values["val-every"]);
         if (has("val-scenes"))
             o.valScenes = std::stoll(values["val-scenes"]);
-        if (has("val-weights")) {
-            o.valLevelWeights.clear();
-            std::stringstream ss(values["val-weights"]);
-            std::string part;
-            while (std::getline(ss, part, ','))
-                o.valLevelWeights.push_back(std::stod(part));
-        }
+        if (has("val-weights"))
+            o.valLevelWeights = parseList<double>(values["val-weights"]);
         if (has("val-timestep"))
             o.valTimestep = std::stoll(values["val-timestep"]);
         o.trainTokenEmbedding = flag("train-embedding");
