@@ -80,6 +80,7 @@ int run(int argc, char** argv)
             continue;
         // every command computes on as many threads as there are cores, in LibTorch's pool and OpenBLAS's alike;
         // --threads (segment, batch, evaluate, bench) sets another count
+        keepFreedTensorMemory();
         setComputeThreads(0);
         const Argv rest(argv + 2, argv + argc);
         try {

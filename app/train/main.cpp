@@ -189,6 +189,7 @@ int main(int argc, char** argv)
         o.outDir = values["out"];
         if (has("device"))
             o.device = values["device"];
+        keepFreedTensorMemory();
         const auto threads = setComputeThreads(has("threads") ? std::stoi(values["threads"]) : 0);
         if (has("seed"))
             o.seed = std::stoull(values["seed"]);

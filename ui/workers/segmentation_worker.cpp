@@ -95,6 +95,7 @@ SegmentationWorker::SegmentationWorker(QObject* parent) : QObject(parent)
     // leave one core to the event loop.
     static const bool once = [] {
         // one engine call for both pools (LibTorch's and OpenBLAS's), so they do not oversubscribe the cores
+        invseg::keepFreedTensorMemory();
         const int cores = invseg::availableCores();
         invseg::setComputeThreads(cores > 1 ? cores - 1 : 1);
         return true;

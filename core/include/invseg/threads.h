@@ -1,4 +1,4 @@
-// The engine's CPU thread count: one call that sets every thread pool LibTorch's kernels use.
+// The engine's CPU runtime: one call that sets every thread pool LibTorch's kernels use, and the allocator.
 #pragma once
 
 namespace invseg {
@@ -20,5 +20,13 @@ int availableCores();
 /// call is harmless with another BLAS (openBlas = false then). Call it once, before the first tensor work, from
 /// the thread that will run it (OpenMP's setting is per calling thread's team). Throws nothing.
 ComputeThreads setComputeThreads(int threads);
+
+/// Makes glibc's malloc keep freed tensor memory for reuse instead of returning it to the kernel: the mmap
+/// threshold is raised to its maximum (32 MiB on 64-bit) and the heap is never trimmed below 1 GiB of free space.
+/// glibc's defaults serve every buffer of 128 KiB or more with a fresh mmap and unmap it on free, so each
+/// LibTorch operation on activation-sized tensors pays page faults on zeroed pages: measured on the 2-core
+/// machine, a toy training step spent about as long in the kernel as in user space. Call it once at start-up,
+/// before the first tensor work; returns false if glibc refused a setting. Throws nothing.
+bool keepFreedTensorMemory();
 
 } // namespace invseg

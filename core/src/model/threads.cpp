@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -36,6 +37,17 @@ ComputeThreads setComputeThreads(int threads)
     at::set_num_threads(r.requested);
     r.torch = at::get_num_threads();
     return r;
+}
+
+bool keepFreedTensorMemory()
+{
+    // M_MMAP_THRESHOLD above HEAP_MAX/2 (32 MiB with 64-bit longs) is refused; setting it also turns off glibc's
+    // dynamic threshold, so M_TRIM_THRESHOLD keeps its value.
+    constexpr int kMmapThreshold = 4 * 1024 * 1024 * static_cast<int>(sizeof(long));
+    constexpr int kTrimThreshold = 1 << 30;
+    const bool mmapOk = ::mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1;
+    const bool trimOk = ::mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
+    return mmapOk && trimOk;
 }
 
 } // namespace invseg

@@ -8,6 +8,7 @@
 #include <torch/version.h>
 
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include <fstream>
 #include <iostream>
@@ -83,6 +84,19 @@ TEST(Environment, ComputeThreadsSetsLibTorchAndOpenBlasAlike)
     if (all.openBlas)
         EXPECT_EQ(openBlasThreads(), invseg::availableCores());
     invseg::setComputeThreads(before);
+}
+
+TEST(Environment, FreedTensorMemoryStaysInTheHeap)
+{
+    // glibc's default serves a 4 MiB buffer with its own mmap (counted in hblks); after the call it comes from
+    // the heap and is kept there when freed (no trim), so the next tensor of that size faults in no fresh pages.
+    ASSERT_TRUE(invseg::keepFreedTensorMemory());
+    const auto before = ::mallinfo2();
+    {
+        const auto t = torch::ones({1024, 1024}); // 4 MiB of float
+        EXPECT_EQ(::mallinfo2().hblks, before.hblks) << "the buffer was mmapped: the threshold did not take";
+    }
+    EXPECT_GE(::mallinfo2().fordblks, 4u * 1024 * 1024) << "the freed buffer went back to the kernel";
 }
 
 } // namespace
