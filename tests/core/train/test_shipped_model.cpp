@@ -1,4 +1,4 @@
-// The bundled toy model (resources/models/toy) loads and segments the bundled samples above a measured floor.
+// The bundled toy model (resources/models/toy) loads and segments the bundled samples at least twice as well as chance.
 #include "invseg/evaluation.h"
 #include "invseg/image.h"
 #include "invseg/sd_model.h"
@@ -20,16 +20,12 @@ namespace fs = std::filesystem;
 const fs::path kModel = fs::path(INVSEG_SOURCE_DIR) / "resources" / "models" / "toy";
 const fs::path kSamples = fs::path(INVSEG_SOURCE_DIR) / "resources" / "samples";
 
-// Floor for the baseline (K = 0, method defaults) over the four bundled samples (test-split scenes at 128x128),
-// confusion accumulated over them and scored like `invseg evaluate` on the toy world (13 real classes, a background
-// prediction counts as an error). Measured with the shipped model (6,000 UNet steps on a 2-core CPU, see its
-// MODEL_CARD.md): 6.43 mIoU. That is a weak model: labels drawn at random among the prompted classes score 6.78 on
-// these four scenes (printed by the test) and 7.11 on the 200-scene test split, where the model scores 8.25. So the
-// floor guards the loading/segmenting path and catches a broken or swapped model or sample, not quality; it is not a
-// claim that the model beats chance on four images. CPU runs are deterministic; the margin covers other CPUs /
-// LibTorch builds. Re-measure when the model is retrained.
-constexpr double kMeasuredBaselineMiou = 6.43;
-constexpr double kBaselineFloor = 5.5;
+// The baseline (K = 0, the options the model folder carries: SegmentOptions::forModel) over the four bundled samples
+// (test-split scenes at 128x128), confusion accumulated over them and scored like `invseg evaluate` on the toy world
+// (13 real classes, a background prediction counts as an error), must be at least twice chance on the same scenes:
+// labels drawn uniformly among the prompted classes (background included), measured here with a fixed seed.
+// The measured score of the shipped model is printed beside it (see its MODEL_CARD.md); re-measure when retraining.
+constexpr double kMeasuredBaselineMiou = 34.83;
 
 /// Prediction in the prompt's local ids (0 = background, i = present[i-1]) to toy ids minus one; background -> ignore.
 LabelMap toToyIds(LabelMap pred, const std::vector<int>& present)
@@ -39,7 +35,7 @@ LabelMap toToyIds(LabelMap pred, const std::vector<int>& present)
     return pred;
 }
 
-TEST(ShippedToyModel, LoadsAndSegmentsTheBundledSamplesAboveTheFloor)
+TEST(ShippedToyModel, SegmentsTheBundledSamplesAtLeastTwiceAsWellAsChance)
 {
     if (!fs::exists(kModel / "model_index.json"))
         GTEST_SKIP() << "no bundled model at " << kModel;
@@ -68,7 +64,7 @@ TEST(ShippedToyModel, LoadsAndSegmentsTheBundledSamplesAboveTheFloor)
 
         auto rgb = torch::empty({image.height, image.width, 3}, torch::kUInt8);
         std::memcpy(rgb.data_ptr<uint8_t>(), image.rgb.data(), image.rgb.size());
-        SegmentOptions options;
+        SegmentOptions options = SegmentOptions::forModel(kModel.string());
         options.steps = 0;
         Segmenter segmenter(model);
         const auto result = segmenter.segment(rgb, classes, options);
@@ -91,7 +87,9 @@ TEST(ShippedToyModel, LoadsAndSegmentsTheBundledSamplesAboveTheFloor)
     const double miou = scored.meanIou(), chanceMiou = chance.meanIou();
     std::cout << "baseline mIoU over the 4 samples: " << miou << " (measured when shipped: " << kMeasuredBaselineMiou
               << "; random labels: " << chanceMiou << ")\n";
-    EXPECT_GE(miou, kBaselineFloor);
+    ASSERT_GT(chanceMiou, 0.0);
+    EXPECT_GE(miou, 2.0 * chanceMiou) << "the bundled model does not localise: baseline " << miou << " vs chance "
+                                      << chanceMiou << " on the same four scenes";
 }
 
 } // namespace
