@@ -2,6 +2,7 @@
 #include "invseg/nn/unet.h"
 
 #include "invseg/error.h"
+#include "io/shape_string.h"
 #include "nn/forward_context.h"
 #include "nn/timestep_embedding.h"
 #include "nn/unet_down_block.h"
@@ -14,14 +15,6 @@
 
 namespace invseg::nn {
 namespace {
-
-std::string shapeString(const torch::Tensor& t)
-{
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
 
 void validateConfig(const UNetConfig& c)
 {
