@@ -8,6 +8,7 @@
 #include "invseg/sd_model.h"
 #include "invseg/threads.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <unistd.h>

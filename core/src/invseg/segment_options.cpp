@@ -4,6 +4,8 @@
 #include "invseg/error.h"
 #include "invseg/json_file.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
 
