@@ -44,6 +44,8 @@
 #include <QToolBar>
 #include <QUndoGroup>
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 
 namespace invseg::ui {

@@ -6,6 +6,8 @@
 #include "invseg/image.h"
 #include "segment_job.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>

@@ -11,6 +11,7 @@
 #include "invseg/threads.h"
 #include "segment_job.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>

@@ -9,6 +9,8 @@
 #include "invseg/toy_world.h"
 #include "segment_job.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <random>
 #include <cmath>

@@ -6,6 +6,8 @@
 #include "invseg/checkpoint_json.h"
 #include "invseg/sd_model.h"
 
+#include <nlohmann/json.hpp>
+
 #include <iomanip>
 #include <iostream>
 

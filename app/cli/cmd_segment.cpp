@@ -7,6 +7,8 @@
 #include "invseg/sd_model.h"
 #include "segment_job.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <iostream>
 #include <map>

@@ -3,10 +3,12 @@
 
 #include "invseg/error.h"
 #include "invseg/image.h"
+#include "invseg/json_file.h"
 #include "invseg/resources.h"
 #include "invseg/sd_model.h"
 #include "invseg/threads.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <unistd.h>
@@ -160,15 +162,7 @@ SegmentOptions readMethodOptions(const Args& args)
     SegmentOptions o = SegmentOptions::forModel(resolveModelPath(args));
     if (args.has("config")) {
         const std::string path = args.value("config");
-        std::ifstream in(path);
-        if (!in)
-            throw Error(ErrorKind::Io, "cannot read the options file '" + path + "'");
-        nlohmann::json j;
-        try {
-            in >> j;
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(ErrorKind::Format, "the options file '" + path + "' is not valid JSON");
-        }
+        nlohmann::json j = readJsonFile(path);
         if (j.is_object() && j.contains("options") && j["options"].is_object())
             j = j["options"]; // a whole report: repeat its run
         try {

@@ -1,6 +1,8 @@
 // QSettings keys of the application.
 #include "controllers/app_settings.h"
 
+#include <nlohmann/json.hpp>
+
 namespace invseg::ui {
 
 AppSettings AppSettings::load(QSettings& s)

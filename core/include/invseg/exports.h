@@ -11,7 +11,7 @@
 
 #include "invseg/image.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <array>
 #include <cstdint>

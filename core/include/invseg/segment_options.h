@@ -1,7 +1,7 @@
 // Every knob of the InvSeg method (docs: invseg-method.md), with the document's defaults, serialisable to JSON.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <string>

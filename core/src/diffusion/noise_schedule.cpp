@@ -2,25 +2,13 @@
 #include "invseg/noise_schedule.h"
 
 #include "invseg/error.h"
+#include "io/shape_string.h"
 
 #include <torch/torch.h>
 
 #include <cmath>
 
 namespace invseg {
-namespace {
-
-std::string shapeString(const torch::Tensor& t)
-{
-    if (!t.defined())
-        return "undefined";
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
-
-} // namespace
 
 NoiseSchedule::NoiseSchedule(const SchedulerConfig& config) : m_config(config)
 {

@@ -2,6 +2,8 @@
 #include "invseg/error.h"
 #include "invseg/evaluation.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdio>
 #include <limits>

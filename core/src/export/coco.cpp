@@ -3,6 +3,8 @@
 #include "invseg/error.h"
 #include "invseg/exports.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace invseg {

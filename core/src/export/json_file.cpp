@@ -3,6 +3,8 @@
 #include "invseg/error.h"
 #include "invseg/exports.h"
 
+#include <nlohmann/json.hpp>
+
 namespace invseg {
 
 void writeJsonAtomic(const std::string& path, const nlohmann::json& j)

@@ -3,6 +3,8 @@
 #include "invseg/error.h"
 #include "invseg/exports.h"
 
+#include <nlohmann/json.hpp>
+
 namespace invseg {
 
 nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>& classNames,

@@ -4,6 +4,7 @@
 #include "image/pixel_limit.h"
 #include "image/png.h"
 #include "invseg/error.h"
+#include "util/byte_order.h"
 
 #include <cstring>
 
@@ -14,11 +15,6 @@ namespace {
 {
     throw Error(ErrorKind::Format, name + ": " + what);
 }
-
-uint32_t le16(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8); }
-uint32_t be16(const uint8_t* p) { return (uint32_t(p[0]) << 8) | uint32_t(p[1]); }
-uint32_t le32(const uint8_t* p) { return le16(p) | (le16(p + 2) << 16); }
-uint32_t be32(const uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
 
 bool isSof(uint8_t m)
 {

@@ -5,6 +5,7 @@
 
 #include "image/pixel_limit.h"
 #include "invseg/error.h"
+#include "util/byte_order.h"
 
 #include <png.h>
 #include <zlib.h>
@@ -20,11 +21,6 @@ namespace {
 constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 // libpng's default limit is 1,000,000 pixels a side; the caller's pixel budget (checked first) is what bounds us.
 constexpr png_uint_32 kMaxSide = 0x7fffffffu;
-
-uint32_t be32(const uint8_t* p)
-{
-    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
 
 /// CRC-32 of a chunk's type and body (n is at most 2^31 + 3, so it fits zlib's uInt).
 uint32_t chunkCrc(const uint8_t* p, size_t n)

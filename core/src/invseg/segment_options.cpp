@@ -2,10 +2,12 @@
 #include "invseg/segment_options.h"
 
 #include "invseg/error.h"
+#include "invseg/json_file.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 namespace invseg {
 
@@ -90,15 +92,7 @@ SegmentOptions SegmentOptions::forModel(const std::string& modelPath)
     const fs::path file = fs::path(modelPath) / kModelDefaultsFile;
     if (modelPath.empty() || !fs::is_directory(modelPath, ec) || !fs::is_regular_file(file, ec))
         return SegmentOptions();
-    std::ifstream in(file);
-    if (!in)
-        throw Error(ErrorKind::Io, file.string() + ": cannot read");
-    nlohmann::json j;
-    try {
-        in >> j;
-    } catch (const nlohmann::json::exception&) {
-        throw Error(ErrorKind::Format, file.string() + ": not valid JSON");
-    }
+    const nlohmann::json j = readJsonFile(file.string());
     try {
         return fromJson(j);
     } catch (const Error& e) {

@@ -3,6 +3,7 @@
 #include "io/pickle_vm.h"
 
 #include "invseg/error.h"
+#include "util/byte_order.h"
 
 #include <cstring>
 
@@ -311,16 +312,7 @@ private:
         return p;
     }
     uint8_t u8() { return *take(1); }
-    static uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
-    static uint32_t le32(const uint8_t* p)
-    {
-        return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
-    }
-    uint64_t u64()
-    {
-        const uint8_t* p = take(8);
-        return uint64_t(le32(p)) | (uint64_t(le32(p + 4)) << 32);
-    }
+    uint64_t u64() { return le64(take(8)); }
     /// A text line of GLOBAL/INST, without its newline.
     std::string line()
     {

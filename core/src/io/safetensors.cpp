@@ -1,19 +1,16 @@
 // safetensors reader: mmap, a header validated against the format's rules, zero-copy tensor views.
 #include "invseg/error.h"
 #include "invseg/tensor_file.h"
+#include "io/file_mapping.h"
+#include "util/byte_order.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <limits>
 #include <set>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace invseg {
 namespace {
@@ -30,47 +27,6 @@ constexpr DtypeEntry kDtypes[] = {
     {"BOOL", 1}, {"U8", 1},  {"I8", 1},   {"I16", 2},  {"U16", 2},     {"I32", 4},     {"U32", 4},
     {"I64", 8},  {"U64", 8}, {"F16", 2},  {"BF16", 2}, {"F32", 4},     {"F64", 8},     {"F8_E4M3", 1},
     {"F8_E5M2", 1}, {"F8_E8M0", 1}, {"C64", 8},
-};
-
-/// A read-only memory map that tensors can share ownership of.
-class Mapping {
-public:
-    Mapping(const std::string& path)
-    {
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            throw Error(ErrorKind::Io, path + ": cannot open: " + std::strerror(errno));
-        struct stat st {};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd);
-            throw Error(ErrorKind::Io, path + ": not a regular file");
-        }
-        m_size = static_cast<size_t>(st.st_size);
-        if (m_size > 0) {
-            void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (p == MAP_FAILED) {
-                const int err = errno;
-                ::close(fd);
-                throw Error(ErrorKind::Io, path + ": cannot map: " + std::strerror(err));
-            }
-            m_data = static_cast<const uint8_t*>(p);
-        }
-        ::close(fd);
-    }
-    ~Mapping()
-    {
-        if (m_data)
-            ::munmap(const_cast<uint8_t*>(m_data), m_size);
-    }
-    Mapping(const Mapping&) = delete;
-    Mapping& operator=(const Mapping&) = delete;
-
-    const uint8_t* data() const { return m_data; }
-    size_t size() const { return m_size; }
-
-private:
-    const uint8_t* m_data = nullptr;
-    size_t m_size = 0;
 };
 
 struct Entry {
@@ -100,7 +56,7 @@ c10::optional<torch::ScalarType> torchType(const std::string& dtype)
 
 class SafetensorsFile final : public TensorFile {
 public:
-    explicit SafetensorsFile(const std::string& path) : m_path(path), m_map(std::make_shared<Mapping>(path))
+    explicit SafetensorsFile(const std::string& path) : m_path(path), m_map(std::make_shared<FileMapping>(path))
     {
         parseHeader();
     }
@@ -131,7 +87,7 @@ public:
         if (e.info.numel() == 0)
             return torch::empty(e.info.shape, torch::TensorOptions().dtype(*type));
         auto keepAlive = m_map;
-        void* ptr = const_cast<uint8_t*>(m_map->data() + m_dataStart + e.begin);
+        void* ptr = m_map->data() + m_dataStart + e.begin;
         // safetensors aligns tensors only to their element size relative to the data start, and the header length
         // may leave the data start unaligned: copy in that (rare) case instead of handing out a misaligned view.
         const int64_t elsize = dtypeSize(e.info.dtype);
@@ -166,9 +122,7 @@ private:
         const size_t size = m_map->size();
         if (size < 8)
             fail(size == 0 ? "the file is empty" : "the file is shorter than the 8-byte header length");
-        uint64_t headerLen = 0;
-        for (int i = 7; i >= 0; --i)
-            headerLen = (headerLen << 8) | m_map->data()[i];
+        const uint64_t headerLen = le64(m_map->data());
         if (headerLen > kMaxHeaderSize)
             fail("header length " + std::to_string(headerLen) + " exceeds the limit of " +
                  std::to_string(kMaxHeaderSize) + " bytes");
@@ -271,7 +225,7 @@ private:
     }
 
     std::string m_path;
-    std::shared_ptr<Mapping> m_map;
+    std::shared_ptr<FileMapping> m_map;
     uint64_t m_dataStart = 0;
     std::map<std::string, Entry> m_entries;
     std::map<std::string, std::string> m_metadata;

@@ -1,13 +1,13 @@
 // Reads diffusers folders and original single-file checkpoints into diffusers-named weights plus configs.
 #include "invseg/checkpoint.h"
 #include "invseg/error.h"
+#include "invseg/json_file.h"
 #include "invseg/tensor_file.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 
@@ -65,13 +65,7 @@ std::vector<std::string> componentWeightFiles(const fs::path& dir, const std::ve
             if (!fs::is_regular_file(p, ec))
                 continue;
             if (suffix.size() > 11 && suffix.substr(suffix.size() - 11) == ".index.json") {
-                std::ifstream in(p);
-                nlohmann::json j;
-                try {
-                    j = nlohmann::json::parse(in);
-                } catch (const nlohmann::json::exception& e) {
-                    throw Error(ErrorKind::Format, p.string() + ": invalid JSON (" + e.what() + ")");
-                }
+                const nlohmann::json j = readJsonFile(p.string());
                 if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
                     throw Error(ErrorKind::Format, p.string() + ": shard index has no weight_map");
                 std::set<std::string> shards;
@@ -159,8 +153,7 @@ int64_t padIdFromTokenizerFolder(const fs::path& dir, int64_t fallback)
     if (!fs::is_regular_file(special, ec))
         return fallback;
     try {
-        std::ifstream in(special);
-        const auto j = nlohmann::json::parse(in);
+        const auto j = readJsonFile(special.string());
         if (!j.contains("pad_token"))
             return fallback;
         std::string pad;
@@ -176,8 +169,7 @@ int64_t padIdFromTokenizerFolder(const fs::path& dir, int64_t fallback)
             return 49406;
         const fs::path vocab = dir / "vocab.json";
         if (fs::is_regular_file(vocab, ec)) {
-            std::ifstream vin(vocab);
-            const auto v = nlohmann::json::parse(vin);
+            const auto v = readJsonFile(vocab.string());
             // CLIP's vocab marks word ends with </w>; a lone "!" pad is the byte token "!" (id 0).
             if (v.contains(pad))
                 return v[pad].get<int64_t>();

@@ -1,29 +1,22 @@
 // Parsers of the diffusers / transformers config.json files into the engine's config structs.
 #include "invseg/checkpoint.h"
 #include "invseg/error.h"
+#include "invseg/json_file.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 
 namespace invseg {
 namespace {
 
 using nlohmann::json;
 
-json readJson(const std::string& path)
+json readConfigObject(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw Error(ErrorKind::Io, path + ": cannot open");
-    try {
-        json j = json::parse(in);
-        if (!j.is_object())
-            throw Error(ErrorKind::Format, path + ": not a JSON object");
-        return j;
-    } catch (const json::exception& e) {
-        throw Error(ErrorKind::Format, path + ": invalid JSON (" + e.what() + ")");
-    }
+    json j = readJsonFile(path);
+    if (!j.is_object())
+        throw Error(ErrorKind::Format, path + ": not a JSON object");
+    return j;
 }
 
 template <typename T>
@@ -73,7 +66,7 @@ void requirePositive(int64_t v, const char* what, const std::string& path)
 
 UNetConfig parseUNetConfig(const std::string& path)
 {
-    const json j = readJson(path);
+    const json j = readConfigObject(path);
     UNetConfig c;
     c.inChannels = get<int64_t>(j, "in_channels", 4, path);
     c.outChannels = get<int64_t>(j, "out_channels", 4, path);
@@ -139,7 +132,7 @@ UNetConfig parseUNetConfig(const std::string& path)
 
 VaeConfig parseVaeConfig(const std::string& path)
 {
-    const json j = readJson(path);
+    const json j = readConfigObject(path);
     VaeConfig c;
     c.inChannels = get<int64_t>(j, "in_channels", 3, path);
     c.outChannels = get<int64_t>(j, "out_channels", 3, path);
@@ -163,7 +156,7 @@ VaeConfig parseVaeConfig(const std::string& path)
 
 TextEncoderConfig parseTextEncoderConfig(const std::string& path)
 {
-    json j = readJson(path);
+    json j = readConfigObject(path);
     // A full CLIPConfig nests the text part.
     if (j.contains("text_config") && j["text_config"].is_object())
         j = j["text_config"];
@@ -196,7 +189,7 @@ TextEncoderConfig parseTextEncoderConfig(const std::string& path)
 
 SchedulerConfig parseSchedulerConfig(const std::string& path)
 {
-    const json j = readJson(path);
+    const json j = readConfigObject(path);
     SchedulerConfig c;
     c.numTrainTimesteps = get<int64_t>(j, "num_train_timesteps", 1000, path);
     c.betaStart = get<double>(j, "beta_start", 0.00085, path);

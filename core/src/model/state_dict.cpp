@@ -2,6 +2,7 @@
 #include "invseg/state_dict.h"
 
 #include "invseg/error.h"
+#include "io/shape_string.h"
 
 #include <torch/torch.h>
 
@@ -9,14 +10,6 @@
 
 namespace invseg {
 namespace {
-
-std::string shapeString(c10::IntArrayRef s)
-{
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i)
-        out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
-}
 
 /// True when a and b differ only by trailing size-1 dimensions (a 1×1 conv weight vs a linear weight).
 bool sameUpToTrailingOnes(c10::IntArrayRef a, c10::IntArrayRef b)

@@ -2,6 +2,7 @@
 #include "invseg/nn/unet.h"
 
 #include "invseg/error.h"
+#include "io/shape_string.h"
 #include "nn/forward_context.h"
 #include "nn/timestep_embedding.h"
 #include "nn/unet_down_block.h"
@@ -14,14 +15,6 @@
 
 namespace invseg::nn {
 namespace {
-
-std::string shapeString(const torch::Tensor& t)
-{
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
 
 void validateConfig(const UNetConfig& c)
 {
@@ -71,9 +64,16 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
     m_convIn = register_module("conv_in", Conv2d(Conv2dOptions(config.inChannels, ch[0], 3).padding(1)));
     m_timeEmbedding = register_module("time_embedding", std::make_shared<TimestepEmbeddingImpl>(ch[0], tembDim));
 
-    auto addNames = [this](const std::string& attnPrefix) {
-        m_attentionNames.push_back(attnPrefix + ".transformer_blocks.0.attn1");
-        m_attentionNames.push_back(attnPrefix + ".transformer_blocks.0.attn2");
+    auto addNames = [this](const std::string& attnPrefix, int level, int64_t heads) {
+        for (const auto kind : {AttnKind::Self, AttnKind::Cross}) {
+            AttnLayerInfo info;
+            info.name = attnPrefix + ".transformer_blocks.0." + (kind == AttnKind::Self ? "attn1" : "attn2");
+            info.kind = kind;
+            info.heads = heads;
+            info.level = level;
+            m_attentionNames.push_back(info.name);
+            m_attentionLayers.push_back(info);
+        }
     };
 
     auto downList = register_module("down_blocks", ModuleList());
@@ -91,7 +91,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
         m_downBlocks.push_back(block);
         if (o.hasAttention)
             for (int64_t j = 0; j < o.layers; ++j)
-                addNames(name + ".attentions." + std::to_string(j));
+                addNames(name + ".attentions." + std::to_string(j), i, o.heads);
     }
 
     {
@@ -99,7 +99,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
         o.heads = config.numHeads.back();
         m_midBlock = register_module("mid_block",
                                      std::make_shared<UNetMidBlockImpl>(ch.back(), o, "mid_block", levels - 1));
-        addNames("mid_block.attentions.0");
+        addNames("mid_block.attentions.0", levels - 1, o.heads);
     }
 
     auto upList = register_module("up_blocks", ModuleList());
@@ -118,7 +118,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
         m_upBlocks.push_back(block);
         if (o.hasAttention)
             for (int64_t j = 0; j < o.layers; ++j)
-                addNames(name + ".attentions." + std::to_string(j));
+                addNames(name + ".attentions." + std::to_string(j), r, o.heads);
         prevOut = out;
     }
 

@@ -1,6 +1,8 @@
 // Construction parameters shared by the UNet's down, mid and up blocks.
 #pragma once
 
+#include "nn/transformer_2d.h"
+
 #include <cstdint>
 
 namespace invseg::nn {
@@ -15,6 +17,19 @@ struct UNetBlockOptions {
     double eps = 1e-5;
     bool useLinearProjection = false;
     bool upcastAttention = false;
+
+    /// The options of a block's transformer (attentions.j) on `channels` channels.
+    Transformer2DOptions transformer(int64_t channels) const
+    {
+        Transformer2DOptions t;
+        t.channels = channels;
+        t.heads = heads;
+        t.crossAttentionDim = crossAttentionDim;
+        t.normGroups = groups;
+        t.useLinearProjection = useLinearProjection;
+        t.upcastAttention = upcastAttention;
+        return t;
+    }
 };
 
 } // namespace invseg::nn

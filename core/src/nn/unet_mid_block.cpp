@@ -13,14 +13,7 @@ UNetMidBlockImpl::UNetMidBlockImpl(int64_t channels, const UNetBlockOptions& opt
     using torch::nn::ModuleList;
     m_resnet0 = ResnetBlock2D(channels, channels, options.tembChannels, options.groups, options.eps);
     m_resnet1 = ResnetBlock2D(channels, channels, options.tembChannels, options.groups, options.eps);
-    Transformer2DOptions t;
-    t.channels = channels;
-    t.heads = options.heads;
-    t.crossAttentionDim = options.crossAttentionDim;
-    t.normGroups = options.groups;
-    t.useLinearProjection = options.useLinearProjection;
-    t.upcastAttention = options.upcastAttention;
-    m_attention = Transformer2DModel(t, name + ".attentions.0", level);
+    m_attention = Transformer2DModel(options.transformer(channels), name + ".attentions.0", level);
     auto resnets = register_module("resnets", ModuleList());
     resnets->push_back(m_resnet0);
     resnets->push_back(m_resnet1);

@@ -25,14 +25,7 @@ UNetUpBlockImpl::UNetUpBlockImpl(int64_t inChannels, int64_t prevOutputChannels,
         resnets->push_back(resnet);
         m_resnets.push_back(resnet);
         if (options.hasAttention) {
-            Transformer2DOptions t;
-            t.channels = outChannels;
-            t.heads = options.heads;
-            t.crossAttentionDim = options.crossAttentionDim;
-            t.normGroups = options.groups;
-            t.useLinearProjection = options.useLinearProjection;
-            t.upcastAttention = options.upcastAttention;
-            Transformer2DModel attn(t, name + ".attentions." + std::to_string(j), level);
+            Transformer2DModel attn(options.transformer(outChannels), name + ".attentions." + std::to_string(j), level);
             attentions->push_back(attn);
             m_attentions.push_back(attn);
         }

@@ -2,6 +2,7 @@
 #include "invseg/nn/vae.h"
 
 #include "invseg/error.h"
+#include "io/shape_string.h"
 #include "nn/vae_decoder.h"
 #include "nn/vae_encoder.h"
 
@@ -9,16 +10,6 @@
 
 namespace invseg::nn {
 namespace {
-
-std::string shapeString(const torch::Tensor& t)
-{
-    if (!t.defined())
-        return "undefined";
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
 
 void validateConfig(const VaeConfig& c)
 {

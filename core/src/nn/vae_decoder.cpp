@@ -23,7 +23,8 @@ VaeDecoderImpl::VaeDecoderImpl(const VaeConfig& config)
     for (size_t i = 0; i < levels; ++i) {
         const int64_t in = out;
         out = ch[levels - 1 - i];
-        VaeUpBlock block(in, out, config.layersPerBlock + 1, i + 1 < levels, config.normNumGroups, kVaeEps);
+        VaeBlock block(in, out, config.layersPerBlock + 1, i + 1 < levels ? VaeResample::Up : VaeResample::None,
+                       config.normNumGroups, kVaeEps);
         list->push_back(block);
         m_upBlocks.push_back(block);
     }

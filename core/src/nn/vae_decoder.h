@@ -2,8 +2,8 @@
 #pragma once
 
 #include "invseg/model_config.h"
+#include "nn/vae_block.h"
 #include "nn/vae_mid_block.h"
-#include "nn/vae_up_block.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/conv.h>
@@ -25,7 +25,7 @@ public:
 private:
     torch::nn::Conv2d m_convIn{nullptr};
     VaeMidBlock m_midBlock{nullptr};
-    std::vector<VaeUpBlock> m_upBlocks;
+    std::vector<VaeBlock> m_upBlocks;
     torch::nn::GroupNorm m_convNormOut{nullptr};
     torch::nn::Conv2d m_convOut{nullptr};
 };

@@ -21,7 +21,8 @@ VaeEncoderImpl::VaeEncoderImpl(const VaeConfig& config)
     for (size_t i = 0; i < levels; ++i) {
         const int64_t in = out;
         out = ch[i];
-        VaeDownBlock block(in, out, config.layersPerBlock, i + 1 < levels, config.normNumGroups, kVaeEps);
+        VaeBlock block(in, out, config.layersPerBlock, i + 1 < levels ? VaeResample::Down : VaeResample::None,
+                       config.normNumGroups, kVaeEps);
         list->push_back(block);
         m_downBlocks.push_back(block);
     }

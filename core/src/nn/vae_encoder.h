@@ -2,7 +2,7 @@
 #pragma once
 
 #include "invseg/model_config.h"
-#include "nn/vae_down_block.h"
+#include "nn/vae_block.h"
 #include "nn/vae_mid_block.h"
 
 #include <torch/nn/module.h>
@@ -23,7 +23,7 @@ public:
 
 private:
     torch::nn::Conv2d m_convIn{nullptr};
-    std::vector<VaeDownBlock> m_downBlocks;
+    std::vector<VaeBlock> m_downBlocks;
     VaeMidBlock m_midBlock{nullptr};
     torch::nn::GroupNorm m_convNormOut{nullptr};
     torch::nn::Conv2d m_convOut{nullptr};

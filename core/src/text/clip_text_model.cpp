@@ -2,6 +2,7 @@
 #include "invseg/nn/clip_text_model.h"
 
 #include "invseg/error.h"
+#include "io/shape_string.h"
 
 #include <torch/torch.h>
 
@@ -10,18 +11,6 @@
 #include <string>
 
 namespace invseg::nn {
-
-namespace {
-
-std::string shapeString(const torch::Tensor& t)
-{
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
-
-} // namespace
 
 // ---- Building blocks, each named as transformers names it --------------------------------------------------------
 

@@ -6,6 +6,7 @@
 #include "invseg/image.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <limits>

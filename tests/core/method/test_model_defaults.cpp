@@ -4,6 +4,7 @@
 #include "invseg/segment_options.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <filesystem>

@@ -117,6 +117,13 @@ TEST(UNetGolden, AttentionMapsMatch)
         for (size_t i = 0; i < capture.layers.size(); ++i) {
             const auto& info = capture.layers[i];
             EXPECT_EQ(info.name, unet->attentionLayerNames()[i]);
+            // What the topology fixes is known before any forward.
+            ASSERT_EQ(unet->attentionLayers().size(), capture.layers.size());
+            const auto& fixed = unet->attentionLayers()[i];
+            EXPECT_EQ(fixed.name, info.name);
+            EXPECT_EQ(fixed.kind, info.kind) << info.name;
+            EXPECT_EQ(fixed.heads, info.heads) << info.name;
+            EXPECT_EQ(fixed.level, info.level) << info.name;
             ASSERT_TRUE(layersMeta.contains(info.name)) << info.name;
             const auto& m = layersMeta[info.name];
             EXPECT_EQ(info.kind == AttnKind::Cross ? "cross" : "self", m.at("kind").get<std::string>()) << info.name;

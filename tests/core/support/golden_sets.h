@@ -1,4 +1,5 @@
-// Test support: the golden reference sets (discovery, tensors, weights) and relative-error checks against them.
+// Test support (library invseg_test_support): the golden reference sets (discovery, tensors, weights) and
+// relative-error checks against them. The one place that knows where the golden root is.
 #pragma once
 
 #include "invseg/checkpoint.h"
@@ -23,12 +24,7 @@
 namespace invseg::test {
 
 /// $INVSEG_GOLDEN_DIR, or the build's default: the repository's own sets in tests/data/golden.
-inline std::filesystem::path goldenRoot()
-{
-    if (const char* env = std::getenv("INVSEG_GOLDEN_DIR"); env && *env)
-        return env;
-    return INVSEG_GOLDEN_DIR_DEFAULT;
-}
+std::filesystem::path goldenRoot();
 
 /// One golden set: a folder holding golden.json, golden.safetensors, diffusers/ and single_file_fp16.safetensors.
 struct GoldenSet {
@@ -49,83 +45,26 @@ struct GoldenSet {
 };
 
 /// Every subfolder of the golden root that holds a golden.json, sorted by name. A set that cannot be read throws.
-inline std::vector<GoldenSet> goldenSets()
-{
-    std::vector<GoldenSet> sets;
-    std::error_code ec;
-    const auto root = goldenRoot();
-    if (!std::filesystem::is_directory(root, ec))
-        return sets;
-    for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
-        const auto meta = entry.path() / "golden.json";
-        if (!entry.is_directory() || !std::filesystem::is_regular_file(meta))
-            continue;
-        GoldenSet s;
-        s.name = entry.path().filename().string();
-        s.dir = entry.path();
-        std::ifstream in(meta);
-        s.meta = nlohmann::json::parse(in);
-        s.tensors = openSafetensors((entry.path() / "golden.safetensors").string());
-        sets.push_back(std::move(s));
-    }
-    std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    return sets;
-}
+std::vector<GoldenSet> goldenSets();
 
 /// What a test that needs golden sets reports when the root holds none.
-inline std::string noGoldenSetMessage()
-{
-    return "no golden set (a folder holding golden.json) under " + goldenRoot().string() +
-           ": the repository's sets are in tests/data/golden (tests/golden/make_golden.py makes them); "
-           "INVSEG_GOLDEN_DIR names another golden root";
-}
+std::string noGoldenSetMessage();
 
 /// Fails the test (never skips it) when no golden set was found.
 #define INVSEG_REQUIRE_GOLDEN(sets) ASSERT_FALSE((sets).empty()) << ::invseg::test::noGoldenSetMessage()
 
 /// Name → shape of every parameter and buffer of a module.
-inline std::map<std::string, std::vector<int64_t>> moduleShapes(const torch::nn::Module& module)
-{
-    std::map<std::string, std::vector<int64_t>> shapes;
-    for (const auto& p : module.named_parameters(true))
-        shapes[p.key()] = p.value().sizes().vec();
-    for (const auto& b : module.named_buffers(true))
-        shapes[b.key()] = b.value().sizes().vec();
-    return shapes;
-}
+std::map<std::string, std::vector<int64_t>> moduleShapes(const torch::nn::Module& module);
 
 /// Name → shape of every tensor of a safetensors file.
-inline std::map<std::string, std::vector<int64_t>> fileShapes(const std::string& path)
-{
-    std::map<std::string, std::vector<int64_t>> shapes;
-    const auto file = openSafetensors(path);
-    for (const auto& k : file->keys())
-        shapes[k] = file->info(k).shape;
-    return shapes;
-}
+std::map<std::string, std::vector<int64_t>> fileShapes(const std::string& path);
 
 /// Loads every tensor of a safetensors file into the module with the engine's strict loader (all-or-nothing; a
 /// missing, unexpected or mis-shaped key throws invseg::Error naming it).
-inline void loadWeights(torch::nn::Module& module, const std::string& path, const std::string& what)
-{
-    const auto file = openSafetensors(path);
-    StateDict weights;
-    for (const auto& k : file->keys())
-        weights.emplace(k, file->tensor(k));
-    loadStateDict(module, weights, what, path);
-}
+void loadWeights(torch::nn::Module& module, const std::string& path, const std::string& what);
 
 /// ‖ours − ref‖₂ / ‖ref‖₂ in double precision; infinite when the shapes differ.
-inline double relativeError(const torch::Tensor& ours, const torch::Tensor& ref)
-{
-    const auto a = ours.detach().to(torch::kCPU, torch::kDouble);
-    const auto b = ref.detach().to(torch::kCPU, torch::kDouble);
-    if (!a.sizes().equals(b.sizes()))
-        return std::numeric_limits<double>::infinity();
-    const double denom = b.norm().item<double>();
-    const double num = (a - b).norm().item<double>();
-    return denom == 0.0 ? num : num / denom;
-}
+double relativeError(const torch::Tensor& ours, const torch::Tensor& ref);
 
 /// The worst relative error per label, printed at the end of a test so that a log shows the margins.
 struct ErrorLog {
@@ -143,11 +82,7 @@ struct ErrorLog {
 };
 
 /// The log EXPECT_REL_ERROR_LE records into (one per test binary; a fixture prints and clears it).
-inline ErrorLog& errorLog()
-{
-    static ErrorLog log;
-    return log;
-}
+ErrorLog& errorLog();
 
 #define EXPECT_REL_ERROR_LE(ours, ref, bound, what)                                                                   \
     do {                                                                                                              \

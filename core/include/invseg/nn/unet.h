@@ -45,10 +45,15 @@ public:
     const UNetConfig& config() const { return m_config; }
     /// Names of all attention layers (attn1 and attn2 of every transformer block) in forward call order.
     const std::vector<std::string>& attentionLayerNames() const { return m_attentionNames; }
+    /// The same layers with what the topology fixes (name, kind, heads, level); height, width and keys depend on the
+    /// input and are 0 here (a forward's AttentionCapture::layers has them). Lets a caller choose selections and
+    /// stopAfter before its first forward.
+    const std::vector<AttnLayerInfo>& attentionLayers() const { return m_attentionLayers; }
 
 private:
     UNetConfig m_config;
     std::vector<std::string> m_attentionNames;
+    std::vector<AttnLayerInfo> m_attentionLayers;
     torch::nn::Conv2d m_convIn{nullptr};
     std::shared_ptr<TimestepEmbeddingImpl> m_timeEmbedding;
     std::vector<std::shared_ptr<UNetDownBlockImpl>> m_downBlocks;
