@@ -6,6 +6,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPolygonF>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -93,6 +94,8 @@ void ImageCanvas::setMaskVisible(bool visible)
 
 void ImageCanvas::setTool(Tool tool)
 {
+    if (tool != m_tool)
+        m_polygon.clear();
     m_tool = tool;
     setCursor(tool == Tool::View ? Qt::ArrowCursor : Qt::CrossCursor);
     update();
@@ -149,6 +152,19 @@ void ImageCanvas::paintEvent(QPaintEvent*)
             p.drawEllipse(m_cursor, r, r);
         }
     }
+    if (m_tool == Tool::Polygon && !m_polygon.isEmpty()) {
+        QPolygonF poly;
+        for (const QPoint& v : m_polygon)
+            poly << toWidget(QPointF(v) + QPointF(0.5, 0.5));
+        if (m_cursor.x() >= 0)
+            poly << m_cursor;
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(Qt::white, 1, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawPolyline(poly);
+        for (int i = 0; i < m_polygon.size(); ++i)
+            p.drawEllipse(poly[i], 3, 3);
+    }
 }
 
 void ImageCanvas::resizeEvent(QResizeEvent*)
@@ -192,6 +208,10 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event)
     const QPoint ip = toImage(event->position()).toPoint();
     if (!m_document->image().rect().contains(ip))
         return;
+    if (m_tool == Tool::Polygon) {
+        addPolygonPoint(ip);
+        return;
+    }
     beginEdit();
     if (m_tool == Tool::Fill) {
         floodFill(ip);
@@ -241,8 +261,40 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent* event)
     }
 }
 
+void ImageCanvas::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (m_tool == Tool::Polygon && event->button() == Qt::LeftButton) {
+        finishPolygon(); // the double click's first press has already added the last vertex
+        return;
+    }
+    QWidget::mouseDoubleClickEvent(event);
+}
+
+bool ImageCanvas::event(QEvent* event)
+{
+    // Enter and Esc belong to an unfinished polygon before any window shortcut (Esc also stops a run).
+    if (event->type() == QEvent::ShortcutOverride && !m_polygon.isEmpty()) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        if (key == Qt::Key_Escape || key == Qt::Key_Return || key == Qt::Key_Enter) {
+            event->accept();
+            return true;
+        }
+    }
+    return QWidget::event(event);
+}
+
 void ImageCanvas::keyPressEvent(QKeyEvent* event)
 {
+    if (m_tool == Tool::Polygon && !m_polygon.isEmpty()) {
+        if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) {
+            finishPolygon();
+            return;
+        }
+        if (event->key() == Qt::Key_Escape) {
+            cancelPolygon();
+            return;
+        }
+    }
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         m_spaceHeld = true;
         setCursor(Qt::OpenHandCursor);
@@ -349,6 +401,58 @@ void ImageCanvas::endEdit(const QString& text)
     m_document->notifyLabelsChanged();
     Q_EMIT editFinished(m_dirty, before, after, text);
     m_dirty = QRect();
+}
+
+void ImageCanvas::addPolygonPoint(QPoint p)
+{
+    if (!m_document || m_document->image().isNull() || !m_document->image().rect().contains(p))
+        return;
+    m_polygon << p;
+    update();
+}
+
+void ImageCanvas::cancelPolygon()
+{
+    m_polygon.clear();
+    update();
+}
+
+bool ImageCanvas::finishPolygon()
+{
+    if (m_polygon.size() < 3 || !m_document || m_document->image().isNull()) {
+        cancelPolygon();
+        return false;
+    }
+    beginEdit();
+    QImage& labels = m_document->mutableLabels();
+    QPolygonF poly;
+    for (const QPoint& v : m_polygon)
+        poly << QPointF(v) + QPointF(0.5, 0.5); // vertices at pixel centres
+    const QRect box = poly.boundingRect().toAlignedRect().adjusted(-1, -1, 1, 1).intersected(labels.rect());
+    // Rasterised without antialiasing on a mask of the bounding box; every covered pixel takes the class.
+    QImage mask(box.size(), QImage::Format_RGB32);
+    mask.fill(Qt::black);
+    {
+        QPainter p(&mask);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(QPen(Qt::white, 1));
+        p.setBrush(Qt::white);
+        p.translate(-box.topLeft());
+        p.drawPolygon(poly);
+    }
+    const uchar value = static_cast<uchar>(m_activeClass);
+    for (int y = 0; y < box.height(); ++y) {
+        const QRgb* m = reinterpret_cast<const QRgb*>(mask.constScanLine(y));
+        uchar* row = labels.scanLine(box.top() + y);
+        for (int x = 0; x < box.width(); ++x)
+            if (qRed(m[x]) > 127)
+                row[box.left() + x] = value;
+    }
+    m_dirty = box;
+    m_polygon.clear();
+    endEdit(tr("Polygon"));
+    update();
+    return true;
 }
 
 void ImageCanvas::paintStroke(const QVector<QPoint>& points)
