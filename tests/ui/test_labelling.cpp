@@ -363,8 +363,8 @@ TEST_F(Labelling, SegmentAllUsesEachImagesOwnSavedClassList)
     // The second image ran with its own water/boat, the first with the project's sky/grass.
     EXPECT_EQ(window->currentDocument()->lastRun().classNames,
               (QStringList{QStringLiteral("background"), QStringLiteral("water"), QStringLiteral("boat")}));
-    window->showDocument(0);
-    EXPECT_EQ(window->currentDocument()->lastRun().classNames,
+    window->showDocument(0); // the project's list (which has grown by the names the saved labels brought)
+    EXPECT_EQ(window->currentDocument()->lastRun().classNames.mid(0, 3),
               (QStringList{QStringLiteral("background"), QStringLiteral("sky"), QStringLiteral("grass")}));
     EXPECT_TRUE(window->classPanel()->classes().contains(QStringLiteral("water")));
 }

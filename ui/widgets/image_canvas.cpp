@@ -209,7 +209,8 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event)
     if (!m_document->image().rect().contains(ip))
         return;
     if (m_tool == Tool::Polygon) {
-        addPolygonPoint(ip);
+        const QPointF f = toImage(event->position()); // the pixel under the cursor (floor, not rounded)
+        addPolygonPoint(QPoint(int(std::floor(f.x())), int(std::floor(f.y()))));
         return;
     }
     beginEdit();
@@ -429,24 +430,22 @@ bool ImageCanvas::finishPolygon()
     for (const QPoint& v : m_polygon)
         poly << QPointF(v) + QPointF(0.5, 0.5); // vertices at pixel centres
     const QRect box = poly.boundingRect().toAlignedRect().adjusted(-1, -1, 1, 1).intersected(labels.rect());
-    // Rasterised without antialiasing on a mask of the bounding box; every covered pixel takes the class.
-    QImage mask(box.size(), QImage::Format_RGB32);
-    mask.fill(Qt::black);
-    {
-        QPainter p(&mask);
-        p.setRenderHint(QPainter::Antialiasing, false);
-        p.setPen(QPen(Qt::white, 1));
-        p.setBrush(Qt::white);
-        p.translate(-box.topLeft());
-        p.drawPolygon(poly);
-    }
+    // Every pixel whose centre lies inside, plus the pixels along the edges (so corners and thin parts are kept).
     const uchar value = static_cast<uchar>(m_activeClass);
-    for (int y = 0; y < box.height(); ++y) {
-        const QRgb* m = reinterpret_cast<const QRgb*>(mask.constScanLine(y));
-        uchar* row = labels.scanLine(box.top() + y);
-        for (int x = 0; x < box.width(); ++x)
-            if (qRed(m[x]) > 127)
-                row[box.left() + x] = value;
+    for (int y = box.top(); y <= box.bottom(); ++y) {
+        uchar* row = labels.scanLine(y);
+        for (int x = box.left(); x <= box.right(); ++x)
+            if (poly.containsPoint(QPointF(x + 0.5, y + 0.5), Qt::OddEvenFill))
+                row[x] = value;
+    }
+    for (int i = 0; i < m_polygon.size(); ++i) {
+        const QPoint a = m_polygon[i], b = m_polygon[(i + 1) % m_polygon.size()];
+        const int n = std::max(std::abs(b.x() - a.x()), std::abs(b.y() - a.y()));
+        for (int k = 0; k <= n; ++k) {
+            const QPoint p = n == 0 ? a : a + (b - a) * (double(k) / n);
+            if (labels.rect().contains(p))
+                labels.scanLine(p.y())[p.x()] = value;
+        }
     }
     m_dirty = box;
     m_polygon.clear();
