@@ -35,7 +35,7 @@ demo: build
 	$(BUILD_DIR)/app/invseg --help
 	@if [ -n "$(SAMPLE)" ] && [ -d resources/models/toy ]; then \
 	  $(BUILD_DIR)/app/invseg segment --image $(SAMPLE) --classes-file $(basename $(SAMPLE)).classes.txt \
-	    --out $(BUILD_DIR)/demo --format voc,overlay,labelme && echo "demo: outputs in $(BUILD_DIR)/demo"; \
+	    --out $(BUILD_DIR)/demo --format voc,overlay,labelme --overwrite && echo "demo: outputs in $(BUILD_DIR)/demo"; \
 	fi
 
 package: build

@@ -56,6 +56,11 @@ QPixmap painted(const QString& name, int size)
         p.setBrush(QColor(41, 128, 185));
         p.drawPolygon(QPolygonF({QPointF(4, 11), QPointF(18, 11), QPointF(11, 18)}));
         p.drawEllipse(QPointF(20, 17), 1.6, 2.2);
+    } else if (name == QLatin1String("polygon")) {
+        const QPolygonF poly({QPointF(4, 18), QPointF(6, 5), QPointF(17, 4), QPointF(20, 14), QPointF(11, 20)});
+        p.setPen(QPen(QColor(52, 73, 94), 1.6));
+        p.setBrush(QColor(41, 128, 185, 90));
+        p.drawPolygon(poly);
     } else if (name == QLatin1String("open")) {
         p.setBrush(QColor(230, 170, 60));
         p.drawRect(QRectF(3, 7, 18, 13));

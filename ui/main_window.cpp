@@ -1,8 +1,10 @@
 // Main window: wires the panels, the canvas and the segmentation controller together.
 #include "main_window.h"
 
+#include "controllers/batch_runner.h"
 #include "controllers/image_document.h"
 #include "controllers/label_edit_command.h"
+#include "controllers/label_store.h"
 #include "controllers/segmentation_controller.h"
 #include "dialogs/about_dialog.h"
 #include "dialogs/attention_inspector_dialog.h"
@@ -51,34 +53,11 @@
 namespace invseg::ui {
 namespace {
 
-const QStringList& imageSuffixes()
-{
-    static const QStringList s{QStringLiteral("png"), QStringLiteral("jpg"),  QStringLiteral("jpeg"),
-                               QStringLiteral("bmp"), QStringLiteral("tif"),  QStringLiteral("tiff"),
-                               QStringLiteral("webp"), QStringLiteral("ppm"), QStringLiteral("pgm")};
-    return s;
-}
-
-bool isImageFile(const QString& path)
-{
-    const QFileInfo fi(path);
-    return fi.isFile() && imageSuffixes().contains(fi.suffix().toLower()) &&
-           !fi.completeBaseName().endsWith(QStringLiteral("_overlay"));
-}
-
 std::unique_ptr<QSettings> makeSettings(const QString& file)
 {
     if (file.isEmpty())
         return std::make_unique<QSettings>();
     return std::make_unique<QSettings>(file, QSettings::IniFormat);
-}
-
-std::vector<std::string> toStd(const QStringList& list)
-{
-    std::vector<std::string> out;
-    for (const auto& s : list)
-        out.push_back(s.toStdString());
-    return out;
 }
 
 QString bundledModelPath()
@@ -104,7 +83,8 @@ invseg::SegmentOptions modelDefaults(const QString& path)
 } // namespace
 
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
-    : QMainWindow(parent), m_options(options), m_controller(new SegmentationController(this))
+    : QMainWindow(parent), m_options(options), m_controller(new SegmentationController(this)),
+      m_batch(new BatchRunner(this))
 {
     setObjectName(QStringLiteral("InvSegMainWindow"));
     setAcceptDrops(true);
@@ -143,6 +123,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_classes, &ClassPanel::classesChanged, this, &MainWindow::updateOverlayColors);
     connect(m_classes, &ClassPanel::activeClassChanged, m_canvas, &ImageCanvas::setActiveClass);
     connect(m_classes, &ClassPanel::labelsRemapped, this, &MainWindow::onLabelsRemapped);
+    m_classes->setLabelInUse([this](int label) { return classInUse(label); });
+    m_classes->setConfirmDrop([this](const QString& name) {
+        return QMessageBox::question(this, tr("Remove class"),
+                                     tr("Pixels are labelled \"%1\". Removing the class makes them background. "
+                                        "Remove it?")
+                                         .arg(name)) == QMessageBox::Yes;
+    });
+    connect(m_batch, &BatchRunner::runRequested, this, &MainWindow::runBatchItem);
+    connect(m_batch, &BatchRunner::cancelRequested, m_controller, &SegmentationController::cancelRun);
 
     connect(m_run, &RunPanel::runRequested, this, [this] { runCurrent(); });
     connect(m_run, &RunPanel::stopRequested, this, &MainWindow::stopRun);
@@ -223,174 +212,6 @@ void MainWindow::createDocks()
 
 QAction* MainWindow::action(const QString& objectName) const { return findChild<QAction*>(objectName); }
 
-void MainWindow::createActions()
-{
-    auto make = [this](const QString& text, const QString& name, const QKeySequence& key, auto slot) {
-        auto* a = new QAction(text, this);
-        a->setObjectName(name);
-        if (!key.isEmpty())
-            a->setShortcut(key);
-        connect(a, &QAction::triggered, this, slot);
-        return a;
-    };
-
-    // File
-    auto* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(make(tr("&Open Images…"), QStringLiteral("actionOpen"), QKeySequence(tr("Ctrl+O")),
-                         [this] { openFilesDialog(); }));
-    file->addAction(make(tr("Open &Folder…"), QStringLiteral("actionOpenFolder"), QKeySequence(tr("Ctrl+U")),
-                         [this] { openFolderDialog(); }));
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    file->addSeparator();
-    file->addAction(make(tr("Choose Model &Folder…"), QStringLiteral("actionModelFolder"), QKeySequence(),
-                         [this] { chooseModel(true); }));
-    file->addAction(make(tr("Choose Model F&ile…"), QStringLiteral("actionModelFile"), QKeySequence(),
-                         [this] { chooseModel(false); }));
-    file->addSeparator();
-    file->addAction(make(tr("&Export…"), QStringLiteral("actionExport"), QKeySequence(tr("Ctrl+S")),
-                         [this] { exportDialog(); }));
-    file->addAction(make(tr("Export &All Labelled Images…"), QStringLiteral("actionExportAll"), QKeySequence(),
-                         [this] {
-                             const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all into"),
-                                                                                   m_settings.lastDirectory);
-                             QString error;
-                             if (!dir.isEmpty() && !exportAll(dir, &error))
-                                 QMessageBox::warning(this, tr("Export"), error);
-                         }));
-    file->addSeparator();
-    file->addAction(make(tr("&Quit"), QStringLiteral("actionQuit"), QKeySequence(tr("Ctrl+Q")), [this] { close(); }));
-
-    // Edit
-    auto* edit = menuBar()->addMenu(tr("&Edit"));
-    auto* undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
-    undo->setObjectName(QStringLiteral("actionUndo"));
-    undo->setShortcut(QKeySequence(tr("Ctrl+Z")));
-    auto* redo = m_undoGroup->createRedoAction(this, tr("&Redo"));
-    redo->setObjectName(QStringLiteral("actionRedo"));
-    redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
-    edit->addAction(undo);
-    edit->addAction(redo);
-    edit->addSeparator();
-    auto* tools = new QActionGroup(this);
-    auto tool = [&](const QString& text, const QString& name, const QString& key, ImageCanvas::Tool t) {
-        auto* a = new QAction(text, this);
-        a->setObjectName(name);
-        a->setShortcut(QKeySequence(key));
-        a->setCheckable(true);
-        a->setIcon(appIcon(name.mid(6).toLower()));
-        a->setData(static_cast<int>(t));
-        tools->addAction(a);
-        edit->addAction(a);
-        connect(a, &QAction::triggered, this, [this, t] { m_canvas->setTool(t); });
-        return a;
-    };
-    tool(tr("&View / Pan"), QStringLiteral("actionView"), tr("V"), ImageCanvas::Tool::View)->setChecked(true);
-    tool(tr("&Brush"), QStringLiteral("actionBrush"), tr("B"), ImageCanvas::Tool::Brush);
-    tool(tr("&Eraser"), QStringLiteral("actionEraser"), tr("E"), ImageCanvas::Tool::Eraser);
-    tool(tr("&Fill"), QStringLiteral("actionFill"), tr("F"), ImageCanvas::Tool::Fill);
-    edit->addSeparator();
-    edit->addAction(make(tr("Clear Labels"), QStringLiteral("actionClearLabels"), QKeySequence(), [this] {
-        auto* doc = currentDocument();
-        if (!doc || !doc->hasLabels())
-            return;
-        const QImage before = doc->labels().copy();
-        QImage after = before;
-        after.fill(0);
-        doc->undoStack()->push(new LabelEditCommand(doc, before.rect(), before, after, tr("Clear labels"), false));
-    }));
-
-    // View
-    m_viewMenu = menuBar()->addMenu(tr("&View"));
-    auto* zoomIn = make(tr("Zoom &In"), QStringLiteral("actionZoomIn"), QKeySequence(tr("Ctrl+=")),
-                        [this] { m_canvas->zoomIn(); });
-    zoomIn->setShortcuts({QKeySequence(tr("Ctrl+=")), QKeySequence(QKeySequence::ZoomIn)});
-    m_viewMenu->addAction(zoomIn);
-    m_viewMenu->addAction(make(tr("Zoom &Out"), QStringLiteral("actionZoomOut"), QKeySequence(tr("Ctrl+-")),
-                               [this] { m_canvas->zoomOut(); }));
-    m_viewMenu->addAction(make(tr("&Fit to Window"), QStringLiteral("actionFit"), QKeySequence(tr("Ctrl+F")),
-                               [this] { m_canvas->fitToWindow(); }));
-    m_viewMenu->addAction(make(tr("&Actual Size"), QStringLiteral("actionActualSize"), QKeySequence(tr("Ctrl+0")),
-                               [this] { m_canvas->actualSize(); }));
-    auto* mask = new QAction(tr("Show &Mask"), this);
-    mask->setObjectName(QStringLiteral("actionShowMask"));
-    mask->setCheckable(true);
-    mask->setChecked(true);
-    mask->setShortcut(QKeySequence(tr("Ctrl+M")));
-    connect(mask, &QAction::toggled, m_canvas, &ImageCanvas::setMaskVisible);
-    m_viewMenu->addAction(mask);
-    m_viewMenu->addSeparator();
-    m_viewMenu->addAction(make(tr("&Next Image"), QStringLiteral("actionNext"), QKeySequence(tr("D")),
-                               [this] { nextImage(); }));
-    m_viewMenu->addAction(make(tr("&Previous Image"), QStringLiteral("actionPrevious"), QKeySequence(tr("A")),
-                               [this] { previousImage(); }));
-    m_viewMenu->addSeparator();
-    for (auto* d : findChildren<QDockWidget*>())
-        m_viewMenu->addAction(d->toggleViewAction());
-
-    // Run
-    auto* run = menuBar()->addMenu(tr("&Run"));
-    auto* runAct = make(tr("&Segment Image"), QStringLiteral("actionRun"), QKeySequence(tr("F5")),
-                        [this] { runCurrent(); });
-    runAct->setIcon(appIcon(QStringLiteral("run")));
-    auto* stopAct = make(tr("S&top"), QStringLiteral("actionStop"), QKeySequence(tr("Esc")), [this] { stopRun(); });
-    stopAct->setIcon(appIcon(QStringLiteral("stop")));
-    run->addAction(runAct);
-    run->addAction(stopAct);
-    run->addAction(make(tr("Segment &All Images"), QStringLiteral("actionSegmentAll"), QKeySequence(tr("Ctrl+Shift+R")),
-                        [this] { segmentAll(); }));
-    run->addSeparator();
-    run->addAction(make(tr("Attention &Inspector…"), QStringLiteral("actionInspector"), QKeySequence(),
-                        [this] { showAttentionInspector(); }));
-
-    // Settings
-    auto* settings = menuBar()->addMenu(tr("&Settings"));
-    auto* language = settings->addMenu(tr("&Language"));
-    auto* langGroup = new QActionGroup(this);
-    const QList<QPair<QString, QString>> languages{{tr("System"), QString()},
-                                                   {QStringLiteral("English"), QStringLiteral("en")},
-                                                   {QStringLiteral("Deutsch"), QStringLiteral("de")},
-                                                   {QStringLiteral("中文 (简体)"), QStringLiteral("zh_CN")}};
-    for (const auto& l : languages) {
-        auto* a = language->addAction(l.first);
-        a->setCheckable(true);
-        a->setChecked(m_settings.language == l.second);
-        langGroup->addAction(a);
-        const QString code = l.second;
-        connect(a, &QAction::triggered, this, [this, code] { setLanguage(code); });
-    }
-
-    // Help
-    auto* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(make(tr("&About InvSeg Studio"), QStringLiteral("actionAbout"), QKeySequence(),
-                         [this] { showAbout(); }));
-
-    // Tool bar
-    auto* bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolBar"));
-    action(QStringLiteral("actionOpen"))->setIcon(appIcon(QStringLiteral("open")));
-    bar->addAction(action(QStringLiteral("actionOpen")));
-    bar->addAction(runAct);
-    bar->addAction(stopAct);
-    bar->addSeparator();
-    for (auto* a : tools->actions())
-        bar->addAction(a);
-    bar->addSeparator();
-    bar->addWidget(new QLabel(tr("Brush:"), this));
-    m_brushSize = new QSpinBox(this);
-    m_brushSize->setRange(1, 512);
-    m_brushSize->setValue(m_canvas->brushSize());
-    m_brushSize->setToolTip(tr("Brush size in image pixels (mouse wheel while painting)"));
-    bar->addWidget(m_brushSize);
-    bar->addSeparator();
-    bar->addWidget(new QLabel(tr("Mask opacity:"), this));
-    m_opacity = new QSlider(Qt::Horizontal, this);
-    m_opacity->setObjectName(QStringLiteral("opacitySlider"));
-    m_opacity->setRange(0, 100);
-    m_opacity->setValue(50);
-    m_opacity->setMaximumWidth(140);
-    bar->addWidget(m_opacity);
-}
-
 void MainWindow::applySettings()
 {
     if (!m_settings.geometry.isEmpty())
@@ -450,7 +271,12 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    m_batchQueue.clear();
+    for (auto* doc : m_documents)
+        if (!confirmLeave(doc)) {
+            event->ignore();
+            return;
+        }
+    m_batch->end();
     saveSettings();
     m_controller->shutdown();
     event->accept();
@@ -472,112 +298,15 @@ void MainWindow::dropEvent(QDropEvent* event)
         event->acceptProposedAction();
 }
 
-// ---- documents ------------------------------------------------------------------------------------------------------
-
-int MainWindow::openPaths(const QStringList& paths)
-{
-    QStringList files;
-    for (const auto& p : paths) {
-        const QFileInfo fi(p);
-        if (fi.isDir()) {
-            QStringList inDir;
-            QDirIterator it(fi.absoluteFilePath(), QDir::Files);
-            while (it.hasNext()) {
-                const QString f = it.next();
-                if (isImageFile(f))
-                    inDir << f;
-            }
-            inDir.sort();
-            files += inDir;
-            m_settings.lastDirectory = fi.absoluteFilePath();
-        } else if (isImageFile(p)) {
-            files << fi.absoluteFilePath();
-            m_settings.lastDirectory = fi.absolutePath();
-        }
-    }
-    const int first = m_documents.size();
-    for (const auto& f : files) {
-        bool open = false;
-        for (auto* d : m_documents)
-            open = open || d->path() == f;
-        if (open)
-            continue;
-        auto* doc = new ImageDocument(f, this);
-        m_documents << doc;
-        m_undoGroup->addStack(doc->undoStack());
-        m_fileList->addItem(doc->displayName());
-        m_settings.addRecentFile(f);
-    }
-    const int added = m_documents.size() - first;
-    if (added > 0) {
-        // A sample scene comes with its class list beside it (NAME.classes.txt, as resources/samples and the VOC
-        // export write it): use it for the first image opened.
-        const QFileInfo fi(m_documents[first]->path());
-        const QString classesFile = fi.dir().filePath(fi.completeBaseName() + QStringLiteral(".classes.txt"));
-        QStringList list;
-        QString error;
-        if (QFileInfo::exists(classesFile) && ClassPanel::readClassFile(classesFile, &list, &error) && !list.isEmpty()) {
-            m_classes->setClasses(list);
-            showStatus(tr("Classes from %1").arg(QFileInfo(classesFile).fileName()));
-        }
-        updateOverlayColors();
-        showDocument(first);
-        updateRecentMenu();
-    } else if (!paths.isEmpty()) {
-        showStatus(tr("No new images found"));
-    }
-    return added;
-}
-
-ImageDocument* MainWindow::currentDocument() const
-{
-    return m_current >= 0 && m_current < m_documents.size() ? m_documents[m_current] : nullptr;
-}
-
-void MainWindow::showDocument(int index)
-{
-    if (index < 0 || index >= m_documents.size())
-        return;
-    m_current = index;
-    auto* doc = m_documents[index];
-    if (!doc->ensureLoaded()) {
-        showStatus(doc->error(), 0);
-        m_run->showMessage(doc->error());
-    }
-    m_canvas->setDocument(doc);
-    m_undoGroup->setActiveStack(doc->undoStack());
-    {
-        QSignalBlocker block(m_fileList);
-        m_fileList->setCurrentRow(index);
-    }
-    if (!m_controller->isRunning() || m_runDocument != doc) {
-        m_gallery->clear();
-        if (!doc->lastRun().classNames.isEmpty())
-            m_gallery->showResult(doc->lastRun());
-        m_chart->setHistory(doc->lastRun().history);
-    }
-    updateTitle();
-    updateActions();
-}
-
-void MainWindow::nextImage()
-{
-    if (m_current + 1 < m_documents.size())
-        showDocument(m_current + 1);
-}
-
-void MainWindow::previousImage()
-{
-    if (m_current > 0)
-        showDocument(m_current - 1);
-}
-
 void MainWindow::updateOverlayColors()
 {
     const auto colors = m_classes->colors();
     QVector<QRgb> table(256);
     for (int i = 0; i < 256; ++i)
         table[i] = (i < colors.size() ? colors[i] : defaultClassColor(i)).rgb();
+    for (int i = 1; i < colors.size(); ++i)
+        if (!m_classes->isClassVisible(i))
+            table[i] = qRgba(0, 0, 0, 0); // hidden in the class list
     table[0] = qRgba(0, 0, 0, 0);
     table[255] = qRgba(224, 224, 192, 255);
     for (auto* d : m_documents)
@@ -598,6 +327,7 @@ void MainWindow::onLabelsRemapped(const QVector<int>& lut)
         }
         // Stored patches hold the old indices; keeping them would undo into the wrong classes.
         d->undoStack()->clear();
+        d->setModified(true); // the indices changed: the file on disk no longer matches the list
         d->notifyLabelsChanged();
     }
 }
@@ -622,8 +352,10 @@ void MainWindow::onHovered(QPoint pos, int label)
 
 void MainWindow::onEditFinished(const QRect& rect, const QImage& before, const QImage& after, const QString& text)
 {
-    if (auto* doc = currentDocument())
+    if (auto* doc = currentDocument()) {
         doc->undoStack()->push(new LabelEditCommand(doc, rect, before, after, text, true));
+        doc->setHandEdited(true);
+    }
 }
 
 void MainWindow::updateRecentMenu()
@@ -738,11 +470,19 @@ bool MainWindow::runCurrent()
         showStatus(problem);
         return false;
     }
+    return startRunOf(doc, m_classes->classes());
+}
+
+bool MainWindow::startRunOf(ImageDocument* doc, const QStringList& classes)
+{
     m_runDocument = doc;
-    m_gallery->setClasses(m_classes->allNames(), m_classes->colors());
+    QStringList names{QStringLiteral("background")};
+    names += classes;
+    m_gallery->setClasses(names, m_classes->colors());
     m_gallery->clear();
     m_chart->clear();
-    m_controller->startRun(doc->image(), m_classes->classes(), m_run->options());
+    m_run->showProgress(0, m_run->options().steps, 0, 0);
+    m_controller->startRun(doc->image(), classes, m_run->options());
     updateActions();
     showStatus(tr("Segmenting %1…").arg(doc->displayName()), 0);
     return true;
@@ -750,7 +490,7 @@ bool MainWindow::runCurrent()
 
 void MainWindow::stopRun()
 {
-    m_batchQueue.clear();
+    m_batch->stop();
     m_controller->cancelRun();
 }
 
@@ -766,14 +506,15 @@ void MainWindow::onRunFinished(quint64, const RunResult& result)
 {
     auto* doc = m_runDocument.data();
     if (doc && !result.labels.isNull() && result.labels.size() == doc->image().size()) {
-        doc->ensureLabels();
-        const QImage before = doc->labels().copy();
-        doc->setLastRun(result);
-        doc->undoStack()->push(
-            new LabelEditCommand(doc, before.rect(), before, result.labels, tr("Segmentation"), false));
+        mergeRunLabels(doc, result);
         if (doc == currentDocument()) {
             m_gallery->showResult(result);
             m_chart->setHistory(result.history);
+        }
+        if (m_batch->isActive() && m_settings.autoSave) {
+            QString error;
+            if (!saveDocument(doc, &error))
+                showStatus(error, 0);
         }
     }
     updateActions();
@@ -781,8 +522,25 @@ void MainWindow::onRunFinished(quint64, const RunResult& result)
                         result.history.isEmpty() ? 0.0 : result.history.last().stepMs, result.totalMs);
     showStatus(tr("Segmented %1 in %2 s").arg(doc ? doc->displayName() : QString()).arg(result.totalMs / 1000.0, 0, 'f', 1));
     Q_EMIT runEnded(true);
-    if (!m_batchQueue.isEmpty() || m_batchDialog)
-        QTimer::singleShot(0, this, &MainWindow::runNextInBatch);
+    m_batch->runEnded();
+}
+
+void MainWindow::mergeRunLabels(ImageDocument* doc, const RunResult& result)
+{
+    // The run's indices follow the class list it was given; the document's follow the panel's. Match by name, adding
+    // classes the panel does not have yet, so that a run with an image's own class list lands on the right ids.
+    QStringList missing;
+    for (const auto& n : result.classNames)
+        if (!m_classes->allNames().contains(n))
+            missing << n;
+    m_classes->appendClasses(missing);
+    QImage labels = result.labels.copy();
+    LabelStore::applyLut(labels, LabelStore::lutByName(result.classNames, m_classes->allNames()));
+    doc->ensureLabels();
+    const QImage before = doc->labels().copy();
+    doc->setLastRun(result); // the live views show the run as it was, in its own class order
+    doc->undoStack()->push(new LabelEditCommand(doc, before.rect(), before, labels, tr("Segmentation"), false));
+    doc->setHandEdited(false);
 }
 
 void MainWindow::onRunFailed(quint64, const QString& message)
@@ -791,8 +549,7 @@ void MainWindow::onRunFailed(quint64, const QString& message)
     m_run->showMessage(message);
     showStatus(tr("Segmentation failed: %1").arg(message), 0);
     Q_EMIT runEnded(false);
-    if (!m_batchQueue.isEmpty() || m_batchDialog)
-        QTimer::singleShot(0, this, &MainWindow::runNextInBatch); // one bad image does not stop the batch
+    m_batch->runEnded(); // one bad image does not stop the batch
 }
 
 void MainWindow::onRunCancelled(quint64)
@@ -801,163 +558,7 @@ void MainWindow::onRunCancelled(quint64)
     m_run->showMessage(tr("Stopped."));
     showStatus(tr("Run stopped"));
     Q_EMIT runEnded(false);
-    endBatch();
-}
-
-void MainWindow::segmentAll()
-{
-    if (m_documents.isEmpty() || m_controller->isRunning())
-        return;
-    m_batchQueue.clear();
-    for (int i = 0; i < m_documents.size(); ++i)
-        m_batchQueue << i;
-    m_batchTotal = m_batchQueue.size();
-    m_batchDialog = new QProgressDialog(tr("Segmenting all images…"), tr("Cancel"), 0, m_batchTotal, this);
-    m_batchDialog->setAttribute(Qt::WA_DeleteOnClose);
-    m_batchDialog->setWindowModality(Qt::WindowModal);
-    m_batchDialog->setMinimumDuration(0);
-    connect(m_batchDialog, &QProgressDialog::canceled, this, [this] {
-        m_batchQueue.clear();
-        m_controller->cancelRun();
-        endBatch();
-    });
-    runNextInBatch();
-}
-
-void MainWindow::runNextInBatch()
-{
-    if (m_batchQueue.isEmpty()) {
-        endBatch();
-        return;
-    }
-    const int index = m_batchQueue.takeFirst();
-    if (m_batchDialog) {
-        m_batchDialog->setValue(m_batchTotal - m_batchQueue.size() - 1);
-        m_batchDialog->setLabelText(tr("Segmenting %1 (%2 of %3)…")
-                                        .arg(m_documents[index]->displayName())
-                                        .arg(m_batchTotal - m_batchQueue.size())
-                                        .arg(m_batchTotal));
-    }
-    showDocument(index);
-    if (!runCurrent())
-        QTimer::singleShot(0, this, &MainWindow::runNextInBatch);
-}
-
-void MainWindow::endBatch()
-{
-    m_batchQueue.clear();
-    if (m_batchDialog) {
-        m_batchDialog->setValue(m_batchTotal);
-        m_batchDialog->close();
-        m_batchDialog = nullptr;
-    }
-}
-
-// ---- export ---------------------------------------------------------------------------------------------------------
-
-bool MainWindow::exportCurrent(const QString& dir, QString* error)
-{
-    auto* doc = currentDocument();
-    if (!doc || !doc->hasLabels()) {
-        if (error)
-            *error = tr("The current image has no labels to export.");
-        return false;
-    }
-    const QDir out(dir);
-    const QString stem = QFileInfo(doc->path()).completeBaseName();
-    try {
-        const auto names = toStd(m_classes->allNames());
-        const LabelMap labels = toLabelMap(doc->labels());
-        writeVocPng(out.filePath(stem + QStringLiteral(".png")).toStdString(), labels, names);
-        std::vector<std::array<uint8_t, 3>> palette = vocPalette();
-        const auto colors = m_classes->colors();
-        for (int i = 0; i < colors.size() && i < 255; ++i)
-            palette[static_cast<size_t>(i)] = {static_cast<uint8_t>(colors[i].red()),
-                                               static_cast<uint8_t>(colors[i].green()),
-                                               static_cast<uint8_t>(colors[i].blue())};
-        const Image overlay = colorOverlay(toEngineImage(doc->image()), labels,
-                                           static_cast<float>(m_opacity->value() / 100.0), palette);
-        saveRgbPng(out.filePath(stem + QStringLiteral("_overlay.png")).toStdString(), overlay);
-        const auto labelme = toLabelme(labels, names, out.relativeFilePath(doc->path()).toStdString(),
-                                       doc->image().width(), doc->image().height());
-        writeJsonAtomic(out.filePath(stem + QStringLiteral(".json")).toStdString(), labelme);
-        const auto coco = toCoco({CocoImage{QFileInfo(doc->path()).fileName().toStdString(), &labels}}, names);
-        writeJsonAtomic(out.filePath(stem + QStringLiteral(".coco.json")).toStdString(), coco);
-    } catch (const std::exception& e) {
-        if (error)
-            *error = QString::fromStdString(e.what());
-        return false;
-    }
-    doc->setModified(false);
-    showStatus(tr("Exported %1 to %2").arg(stem, dir));
-    return true;
-}
-
-bool MainWindow::exportAll(const QString& dir, QString* error)
-{
-    const int keep = m_current;
-    std::vector<LabelMap> maps;
-    std::vector<std::string> files;
-    for (int i = 0; i < m_documents.size(); ++i) {
-        if (!m_documents[i]->hasLabels())
-            continue;
-        m_current = i;
-        if (!exportCurrent(dir, error)) {
-            m_current = keep;
-            return false;
-        }
-        maps.push_back(toLabelMap(m_documents[i]->labels()));
-        files.push_back(QFileInfo(m_documents[i]->path()).fileName().toStdString());
-    }
-    m_current = keep;
-    if (maps.empty()) {
-        if (error)
-            *error = tr("No image has labels to export.");
-        return false;
-    }
-    try {
-        std::vector<CocoImage> images;
-        for (size_t i = 0; i < maps.size(); ++i)
-            images.push_back(CocoImage{files[i], &maps[i]});
-        writeJsonAtomic(QDir(dir).filePath(QStringLiteral("annotations.coco.json")).toStdString(),
-                        toCoco(images, toStd(m_classes->allNames())));
-    } catch (const std::exception& e) {
-        if (error)
-            *error = QString::fromStdString(e.what());
-        return false;
-    }
-    return true;
-}
-
-void MainWindow::exportDialog()
-{
-    if (!currentDocument() || !currentDocument()->hasLabels()) {
-        showStatus(tr("The current image has no labels to export."));
-        return;
-    }
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export into folder"), m_settings.lastDirectory);
-    if (dir.isEmpty())
-        return;
-    QString error;
-    if (!exportCurrent(dir, &error))
-        QMessageBox::warning(this, tr("Export"), error);
-}
-
-void MainWindow::openFilesDialog()
-{
-    const QString filter = tr("Images (%1);;All files (*)")
-                               .arg(QStringLiteral("*.") + imageSuffixes().join(QStringLiteral(" *.")));
-    const QStringList files =
-        QFileDialog::getOpenFileNames(this, tr("Open images"), m_settings.lastDirectory, filter);
-    if (!files.isEmpty())
-        openPaths(files);
-}
-
-void MainWindow::openFolderDialog()
-{
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"), m_settings.lastDirectory);
-    if (!dir.isEmpty())
-        openPaths({dir});
+    m_batch->end();
 }
 
 // ---- dialogs --------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// The application window: canvas, class/run/file panels, live views, loss chart, menus, export, batch runs.
+// The application window: wires the canvas, the class/run/file panels, the live views and the loss chart to the
+// controllers (segmentation, label files, Segment All). Its code is split over main_window*.cpp by concern.
 #pragma once
 
 #include "controllers/app_settings.h"
@@ -23,6 +24,7 @@ namespace invseg::ui {
 class ClassPanel;
 class ImageCanvas;
 class ImageDocument;
+class BatchRunner;
 class LossChart;
 class MapGallery;
 class RunPanel;
@@ -47,15 +49,26 @@ public:
     /// Starts a run on the current image; false (with a status message) when impossible.
     bool runCurrent();
     void stopRun();
-    /// Writes the current image's VOC PNG (+ classes.txt), overlay PNG, labelme JSON and COCO JSON into dir.
+    /// Writes the current image's NAME.label.png (+ NAME.label.classes.txt), NAME.overlay.png, NAME.json (labelme)
+    /// and NAME.coco.json into dir (the image's own folder is fine: no input is ever replaced).
     bool exportCurrent(const QString& dir, QString* error = nullptr);
     /// The same for every image with labels, plus one COCO file for all of them.
     bool exportAll(const QString& dir, QString* error = nullptr);
-    /// Segments every open image in turn (progress dialog with cancel).
+    /// Saves the current image's labels beside it (Ctrl+S); false with *error, labels kept, when that fails.
+    bool saveCurrent(QString* error = nullptr);
+    bool saveDocument(ImageDocument* doc, QString* error = nullptr);
+    /// Segments every open image in turn (progress dialog with cancel), keeping hand-edited ones and using each
+    /// image's own saved class list when it has one.
     void segmentAll();
-    void showDocument(int index);
+    /// Shows image index; leaving an image with unsaved labels saves them (auto-save) or asks first. False when the
+    /// user cancelled or the save failed (the current image stays).
+    bool showDocument(int index);
     void nextImage();
     void previousImage();
+    /// Saves (auto-save on) or asks about doc's unsaved labels; true when it may be left.
+    bool confirmLeave(ImageDocument* doc);
+    bool autoSave() const { return m_settings.autoSave; }
+    void setAutoSave(bool on);
 
     int documentCount() const { return m_documents.size(); }
     int currentIndex() const { return m_current; }
@@ -84,6 +97,22 @@ protected:
 private:
     void createDocks();
     void createActions();
+    void createFileMenu();
+    void createEditMenu();
+    void createViewMenu();
+    void createRunMenu();
+    void createSettingsMenu();
+    void createHelpMenu();
+    void createToolBar();
+    void showShortcuts();
+    bool switchTo(int index, bool checkUnsaved);
+    void loadSavedLabels(ImageDocument* doc);
+    bool adoptClassList(const QString& file);
+    void updateFileItem(ImageDocument* doc);
+    bool classInUse(int label) const;
+    bool startRunOf(ImageDocument* doc, const QStringList& classes);
+    bool exportDocument(ImageDocument* doc, const QString& dir, QString* error);
+    void mergeRunLabels(ImageDocument* doc, const RunResult& result);
     void applySettings();
     void updateOverlayColors();
     void updateRecentMenu();
@@ -106,8 +135,7 @@ private:
     void onRunCancelled(quint64 jobId);
     void onModelLoaded(const invseg::ui::ModelInfo& info);
     void onModelLoadFailed(const QString& message);
-    void runNextInBatch();
-    void endBatch();
+    void runBatchItem(int index);
 
     MainWindowOptions m_options;
     AppSettings m_settings;
@@ -134,10 +162,8 @@ private:
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QString m_pendingModelPath;
-    // Batch ("segment all")
-    QVector<int> m_batchQueue;
-    int m_batchTotal = 0;
-    QPointer<QProgressDialog> m_batchDialog;
+    BatchRunner* m_batch;
+    QAction* m_tools[5] = {};
 };
 
 } // namespace invseg::ui

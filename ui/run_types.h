@@ -38,6 +38,7 @@ struct RunResult {
     QImage labels;              ///< Indexed8 at the input image's size, pixel = label
     QVector<QImage> maps;       ///< final M̂ per class (grey)
     QVector<QImage> initialMaps; ///< baseline maps per class (grey)
+    QVector<QImage> anchors;    ///< the last step's anchor maps per class (grey; empty for the baseline)
     QVector<LossPoint> history;
     double totalMs = 0;
     QString reportJson;         ///< the engine's report (options, prompt, timings): everything to repeat the run

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "invseg/error.h"
 #include "invseg/image.h"
+#include "invseg/label_files.h"
 #include "segment_job.h"
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,8 @@ std::string help()
 
 Segments every image in DIR (sorted by name; not recursive) and writes the outputs of 'invseg segment' for
 each into the output folder. An image counts as done when its NAME.report.json exists (it is written last).
+Our own outputs (NAME.label.png, overlays, heat maps, reports) and ground truth (*.gt.png) in DIR are never taken
+as images, and the output folder may be DIR itself: no input is ever replaced.
 
   --input DIR          the folder of images
   --shard I/N          process only images I, I+N, I+2N, ... (0 <= I < N) of the sorted list, so that N
@@ -37,7 +40,7 @@ options:
 )") + kSegmentOptionsHelp + R"(  --baseline           the diffusion baseline (no optimisation; the same as --steps 0)
 
 With --format coco the COCO file is DIR/coco.json, or DIR/coco.shard-I-of-N.json for a shard; it covers every
-image of the shard that is done, including those skipped by --resume (read back from NAME.png, so keep voc).
+image of the shard that is done, including those skipped by --resume (read back from NAME.label.png, so keep voc).
 )";
 }
 
@@ -94,7 +97,7 @@ int cmdBatch(const Argv& argv)
     std::vector<std::string> all;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(input, ec))
-        if (entry.is_regular_file() && isImageFileName(entry.path().string()))
+        if (entry.is_regular_file() && isBatchInput(entry.path().string()))
             all.push_back(entry.path().string());
     if (ec)
         throw Error(ErrorKind::Io, "cannot list the input folder '" + input + "': " + ec.message());
@@ -120,6 +123,12 @@ int cmdBatch(const Argv& argv)
     if (!setup.quiet)
         std::cerr << "batch: " << all.size() << " images, shard " << shard << "/" << shards << ": " << mine.size()
                   << ", to do: " << todo.size() << "\n";
+    // Every collision is found before the model loads: nothing is written when one output would replace an input.
+    std::set<std::string> inputs;
+    for (const auto& p : all)
+        inputs.insert(normalisedPath(p));
+    for (const auto& p : todo)
+        checkOutputs(setup, p, inputs);
     ensureWritableDir(setup.outDir);
 
     int failed = 0;
@@ -144,7 +153,7 @@ int cmdBatch(const Argv& argv)
         std::vector<LabelMap> maps;
         std::vector<std::string> names;
         for (const auto& p : mine) {
-            const std::string png = outputStem(setup.outDir, p) + ".png";
+            const std::string png = labelFilesFor(p, setup.outDir).labelPng;
             if (!fs::exists(reportPath(setup.outDir, p)) || !fs::exists(png))
                 continue;
             maps.push_back(loadLabelMap(png));
@@ -153,7 +162,9 @@ int cmdBatch(const Argv& argv)
         const std::string name = shards == 1 ? "coco.json"
                                              : "coco.shard-" + std::to_string(shard) + "-of-" +
                                                    std::to_string(shards) + ".json";
-        writeCoco((fs::path(setup.outDir) / name).string(), names, maps, Segmenter::normalizeClasses(setup.classes));
+        const std::string cocoPath = (fs::path(setup.outDir) / name).string();
+        checkReplaceable(cocoPath, inputs);
+        writeCoco(cocoPath, names, maps, Segmenter::normalizeClasses(setup.classes));
     }
     if (failed) {
         std::cerr << "invseg batch: " << failed << " image(s) failed\n";

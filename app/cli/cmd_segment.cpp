@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "invseg/error.h"
 #include "invseg/image.h"
+#include "invseg/label_files.h"
 #include "invseg/sd_model.h"
 #include "segment_job.h"
 
@@ -21,10 +22,12 @@ std::string help()
     return std::string(R"(usage: invseg segment --image FILE [--image FILE ...] --classes "cat,sofa" --out DIR [options]
 
 Segments each image into the classes plus background by test-time prompt inversion on a Stable Diffusion
-model, and writes per image: DIR/NAME.png (VOC palette, pixel = class index, 0 = background) with
-DIR/NAME.classes.txt, DIR/NAME.overlay.png, and with the matching formats DIR/NAME.heat.CLASS.png,
+model, and writes per image: DIR/NAME.label.png (VOC palette, pixel = class index, 0 = background) with
+DIR/NAME.label.classes.txt, DIR/NAME.overlay.png, and with the matching formats DIR/NAME.heat.CLASS.png,
 DIR/NAME.json (labelme) and DIR/coco.json (all images), plus DIR/NAME.report.json (options, per-step losses,
 timings, peak memory: everything needed to repeat the run). Images may also be given as positional arguments.
+DIR may be the images' own folder: no input, and no file invseg did not write, is ever replaced (exit 1 naming
+the file instead).
 
 options:
 )") + kSegmentOptionsHelp + R"(  --baseline           the diffusion baseline (no optimisation; the same as --steps 0)
@@ -61,6 +64,13 @@ int cmdSegment(const Argv& argv)
             throw UsageError("'" + it->second + "' and '" + path + "' would write the same outputs (same name)");
         (void)loadImage(path);
     }
+    std::set<std::string> inputs;
+    for (const auto& path : images)
+        inputs.insert(normalisedPath(path));
+    for (const auto& path : images)
+        checkOutputs(setup, path, inputs);
+    if (setup.formats.coco)
+        checkReplaceable((std::filesystem::path(setup.outDir) / "coco.json").string(), inputs);
     ensureWritableDir(setup.outDir);
     auto model = loadModel(setup);
     Segmenter segmenter(model);

@@ -4,6 +4,7 @@
 #include "invseg/error.h"
 #include "invseg/image.h"
 #include "invseg/json_file.h"
+#include "invseg/label_files.h"
 #include "invseg/resources.h"
 #include "invseg/sd_model.h"
 #include "invseg/threads.h"
@@ -30,7 +31,7 @@ namespace invseg::cli {
 const std::set<std::string> kSegmentValueOptions = {
     "classes", "classes-file", "model", "steps", "device", "dtype", "config", "out", "format", "lr", "timestep",
     "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap", "heads-from", "threads"};
-const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline", "channels-last"};
+const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline", "channels-last", "overwrite"};
 
 const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
   --classes-file FILE  class names, one per line ('#' comments; a leading 'background' line keeps indices)
@@ -50,6 +51,8 @@ const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-s
   --overlay-alpha A    opacity of the overlay colours (default 0.5)
   --epsilon E          polygon simplification tolerance in pixels for labelme (default 1.0)
   --colormap NAME      heatmap colours: viridis, magma, jet, gray (default viridis)
+  --overwrite          replace the outputs of images already done (their NAME.report.json exists); never
+                       replaces an input or any file invseg did not write
   --quiet              no progress on stderr
 )";
 
@@ -241,6 +244,7 @@ SegmentSetup readSetup(const Args& args)
     s.colormap = args.value("colormap", s.colormap);
     colormapFromName(s.colormap);
     s.quiet = args.has("quiet");
+    s.overwrite = args.has("overwrite");
     return s;
 }
 
@@ -352,7 +356,41 @@ std::string outputStem(const std::string& outDir, const std::string& imagePath)
 
 std::string reportPath(const std::string& outDir, const std::string& imagePath)
 {
-    return outputStem(outDir, imagePath) + ".report.json";
+    return labelFilesFor(imagePath, outDir).reportJson;
+}
+
+bool isBatchInput(const std::string& path)
+{
+    return isImageFileName(path) && !isDerivedFileName(fs::path(path).filename().string());
+}
+
+std::vector<std::string> outputPaths(const SegmentSetup& setup, const std::string& imagePath)
+{
+    const LabelFiles files = labelFilesFor(imagePath, setup.outDir);
+    std::vector<std::string> out;
+    if (setup.formats.voc)
+        out.insert(out.end(), {files.labelPng, files.classesTxt});
+    if (setup.formats.overlay)
+        out.push_back(files.overlayPng);
+    if (setup.formats.heatmaps)
+        for (const auto& name : Segmenter::normalizeClasses(setup.classes))
+            out.push_back(outputStem(setup.outDir, imagePath) + ".heat." + safeName(name) + ".png");
+    if (setup.formats.labelme)
+        out.push_back(files.labelmeJson);
+    out.push_back(files.reportJson);
+    return out;
+}
+
+void checkOutputs(const SegmentSetup& setup, const std::string& imagePath, const std::set<std::string>& inputs)
+{
+    for (const auto& path : outputPaths(setup, imagePath))
+        checkReplaceable(path, inputs);
+    const std::string report = reportPath(setup.outDir, imagePath);
+    if (!setup.overwrite && fs::exists(report))
+        throw Error(ErrorKind::InvalidInput, "'" + imagePath + "' was already segmented into '" + setup.outDir +
+                                                 "' (" + report +
+                                                 " exists): pass --overwrite to replace those outputs"
+                                                 " (or --resume with batch to skip done images)");
 }
 
 LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
@@ -371,16 +409,17 @@ LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const
     std::vector<std::string> written;
     nlohmann::json outputs = nlohmann::json::object();
     try {
+        const LabelFiles files = labelFilesFor(imagePath, setup.outDir);
         if (setup.formats.voc) {
-            writeVocPng(stem + ".png", labels, result.classNames);
-            written.push_back(stem + ".png");
-            written.push_back(classesFilePath(stem + ".png"));
-            outputs["voc"] = fs::path(stem + ".png").filename().string();
+            writeVocPng(files.labelPng, labels, result.classNames);
+            written.push_back(files.labelPng);
+            written.push_back(files.classesTxt);
+            outputs["voc"] = fs::path(files.labelPng).filename().string();
         }
         if (setup.formats.overlay) {
-            saveRgbPng(stem + ".overlay.png", colorOverlay(image, labels, static_cast<float>(setup.overlayAlpha)));
-            written.push_back(stem + ".overlay.png");
-            outputs["overlay"] = fs::path(stem + ".overlay.png").filename().string();
+            saveRgbPng(files.overlayPng, colorOverlay(image, labels, static_cast<float>(setup.overlayAlpha)));
+            written.push_back(files.overlayPng);
+            outputs["overlay"] = fs::path(files.overlayPng).filename().string();
         }
         if (setup.formats.heatmaps) {
             namespace F = torch::nn::functional;
@@ -406,11 +445,12 @@ LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const
             std::error_code ec;
             auto rel = fs::relative(fs::absolute(imagePath), fs::absolute(setup.outDir), ec);
             const std::string imageRef = ec || rel.empty() ? fs::absolute(imagePath).string() : rel.string();
-            writeJsonAtomic(stem + ".json",
-                            toLabelme(labels, result.classNames, imageRef, image.width, image.height,
-                                      setup.labelmeEpsilon));
-            written.push_back(stem + ".json");
-            outputs["labelme"] = fs::path(stem + ".json").filename().string();
+            auto labelme =
+                toLabelme(labels, result.classNames, imageRef, image.width, image.height, setup.labelmeEpsilon);
+            markOwnLabelme(labelme, false);
+            writeJsonAtomic(files.labelmeJson, labelme);
+            written.push_back(files.labelmeJson);
+            outputs["labelme"] = fs::path(files.labelmeJson).filename().string();
         }
         nlohmann::json report = result.report;
         report["image"] = {{"path", imagePath}, {"width", image.width}, {"height", image.height}};

@@ -39,6 +39,7 @@ struct SegmentSetup {
     double labelmeEpsilon = 1.0;
     std::string colormap = "viridis";
     bool quiet = false;
+    bool overwrite = false; ///< --overwrite: replace our own outputs of an image already done (never an input)
 };
 
 /// Reads --config, then --steps/--lr/--timestep/--views/--seed/--device/--dtype/--image-size on top, the classes
@@ -76,10 +77,19 @@ private:
     std::string m_name;
 };
 
-/// The output names of an image: "<out>/<stem>.png", ".classes.txt", ".overlay.png", ".heat.<class>.png",
-/// ".json" (labelme), ".report.json" (written last: its presence means the image is done).
+/// The output names of an image follow invseg/label_files.h: "<out>/<stem>.label.png" (+ ".label.classes.txt"),
+/// ".overlay.png", ".heat.<class>.png", ".json" (labelme), ".report.json" (written last: its presence means the
+/// image is done).
 std::string outputStem(const std::string& outDir, const std::string& imagePath);
 std::string reportPath(const std::string& outDir, const std::string& imagePath);
+
+/// Every file segmentImageFile would write for this image with these formats.
+std::vector<std::string> outputPaths(const SegmentSetup& setup, const std::string& imagePath);
+
+/// Refuses (Error(InvalidInput) naming the file) before anything is written when an output of the image would
+/// replace an input of the run (`inputs`: normalisedPath of every input image) or a file that is not ours, or, without
+/// --overwrite, the outputs of an image already done (its report exists).
+void checkOutputs(const SegmentSetup& setup, const std::string& imagePath, const std::set<std::string>& inputs);
 
 /// Loads the image, segments it and writes the chosen outputs atomically, the report last. Returns the label map
 /// (for COCO, collected by the caller). Throws invseg::Error; on failure no output of this image is left.
@@ -95,5 +105,8 @@ std::string fileStem(const std::string& path);
 
 /// The set of image extensions the loader can read in this build (lower case, with the dot).
 bool isImageFileName(const std::string& path);
+
+/// An image `batch` segments: a readable image extension and not one of our outputs or a *.gt.png ground truth.
+bool isBatchInput(const std::string& path);
 
 } // namespace invseg::cli

@@ -5,6 +5,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QLibraryInfo>
@@ -13,8 +14,67 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include <memory>
+
+namespace {
+
+/// The command line, described once: help and version print from it with or without a display.
+struct Options {
+    QCommandLineOption model{QStringList{QStringLiteral("m"), QStringLiteral("model")},
+                             QStringLiteral("Stable Diffusion model (diffusers folder or single file)."),
+                             QStringLiteral("path")};
+    QCommandLineOption language{QStringLiteral("lang"), QStringLiteral("UI language (de, zh_CN, en)."),
+                                QStringLiteral("locale")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a picture of the window after the model and images are "
+                                                 "loaded (and a first run when --run is given), then quit."),
+                                  QStringLiteral("png")};
+    QCommandLineOption run{QStringLiteral("run"), QStringLiteral("Segment the first image once the model is loaded.")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(
+            QStringLiteral("Segment images by test-time prompt inversion on Stable Diffusion.\n\n"
+                           "Labels are saved beside each image as NAME.label.png (VOC palette) with "
+                           "NAME.label.classes.txt and NAME.json (labelme); a folder's class list is classes.txt."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOption(model);
+        parser.addOption(screenshot);
+        parser.addOption(run);
+        parser.addOption(language);
+        parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("Images or folders to open."),
+                                     QStringLiteral("[images...]"));
+    }
+};
+
+/// --help and --version need no window system: answer them from a QCoreApplication before QApplication exists
+/// (which aborts without a display).
+bool wantsOnlyText(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--") // what follows is an image name
+            return false;
+        if (a == "-h" || a == "--help" || a == "-?" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
+    if (wantsOnlyText(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("InvSeg Studio"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(INVSEG_VERSION));
+        QCommandLineParser parser;
+        Options().addTo(parser);
+        parser.process(core); // prints and exits
+        return 0;
+    }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("InvSeg"));
     QApplication::setApplicationName(QStringLiteral("InvSeg Studio"));
@@ -22,27 +82,13 @@ int main(int argc, char** argv)
     QApplication::setWindowIcon(invseg::ui::appIcon(QStringLiteral("invseg-studio")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Segment images by test-time prompt inversion on Stable Diffusion"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption modelOption(QStringList{QStringLiteral("m"), QStringLiteral("model")},
-                                   QStringLiteral("Stable Diffusion model (diffusers folder or single file)."),
-                                   QStringLiteral("path"));
-    QCommandLineOption languageOption(QStringLiteral("lang"), QStringLiteral("UI language (de, zh_CN, en)."),
-                                      QStringLiteral("locale"));
-    QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a picture of the window after the model and images are "
-                                                       "loaded (and a first run when --run is given), then quit."),
-                                        QStringLiteral("png"));
-    QCommandLineOption runOption(QStringLiteral("run"), QStringLiteral("Segment the first image once the model is loaded."));
-    parser.addOption(modelOption);
-    parser.addOption(screenshotOption);
-    parser.addOption(runOption);
-    parser.addOption(languageOption);
-    parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("Images or folders to open."),
-                                 QStringLiteral("[images...]"));
+    const Options cli;
+    cli.addTo(parser);
     parser.process(app);
+    const QCommandLineOption& modelOption = cli.model;
+    const QCommandLineOption& languageOption = cli.language;
+    const QCommandLineOption& screenshotOption = cli.screenshot;
+    const QCommandLineOption& runOption = cli.run;
 
     // Language: --lang, else the setting, else the system locale.
     QString language = parser.value(languageOption);
@@ -69,16 +115,25 @@ int main(int argc, char** argv)
 
     const QString screenshot = parser.value(screenshotOption);
     const bool runFirst = parser.isSet(runOption);
-    auto shoot = [&window, screenshot] {
+    auto shot = std::make_shared<bool>(false);
+    auto shoot = [&window, screenshot, shot] {
+        if (*shot)
+            return;
+        *shot = true;
         const bool ok = window.grab().save(screenshot);
         QCoreApplication::exit(ok ? 0 : 1);
     };
+    // --run starts one run when the model is ready (with or without --screenshot); the picture waits for it.
+    auto started = std::make_shared<bool>(false);
+    QObject::connect(&window, &invseg::ui::MainWindow::modelReady, &window,
+                     [&window, runFirst, screenshot, shoot, started](bool loaded) {
+                         if (runFirst && loaded && !*started)
+                             *started = window.runCurrent();
+                         if (!screenshot.isEmpty() && !(*started && window.controller()->isRunning()))
+                             QTimer::singleShot(200, shoot);
+                     });
     if (!screenshot.isEmpty()) {
         QObject::connect(&window, &invseg::ui::MainWindow::runEnded, &window, [shoot] { QTimer::singleShot(200, shoot); });
-        QObject::connect(&window, &invseg::ui::MainWindow::modelReady, &window, [&window, runFirst, shoot](bool loaded) {
-            if (!(runFirst && loaded && window.runCurrent()))
-                QTimer::singleShot(200, shoot);
-        });
         // The start-up model load begins on the first turn of the event loop, so whether one is under way is known
         // only then: the fallback shoots when nothing is loading or running (modelReady and runEnded shoot otherwise).
         QTimer::singleShot(500, &window, [&window, shoot] {

@@ -121,14 +121,14 @@ TEST_F(WindowFixture, OpenRunShowsLabelMapAndExportWritesAValidIndexedPng)
     ASSERT_TRUE(QDir().mkpath(out));
     QString error;
     ASSERT_TRUE(window->exportCurrent(out, &error)) << error.toStdString();
-    const auto labels = invseg::loadLabelMap(QDir(out).filePath(QStringLiteral("scene.png")).toStdString());
+    const auto labels = invseg::loadLabelMap(QDir(out).filePath(QStringLiteral("scene.label.png")).toStdString());
     ASSERT_EQ(labels.width, 64);
     ASSERT_EQ(labels.height, 48);
     for (int y = 0; y < 48; ++y)
         for (int x = 0; x < 64; ++x)
             ASSERT_EQ(labels.labels[static_cast<size_t>(y) * 64 + x], doc->labels().constScanLine(y)[x]);
-    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.classes.txt"))));
-    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene_overlay.png"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.label.classes.txt"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.overlay.png"))));
     EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.json"))));
     EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.coco.json"))));
 
@@ -356,7 +356,7 @@ TEST_F(WindowFixture, SegmentAllLabelsEveryImageAndExportAllWritesOneCocoFile)
     const auto json = QJsonDocument::fromJson(coco.readAll()).object();
     EXPECT_EQ(json.value(QStringLiteral("images")).toArray().size(), 2);
     EXPECT_EQ(json.value(QStringLiteral("categories")).toArray().size(), 2);
-    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("second.png"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("second.label.png"))));
 }
 
 TEST_F(WindowFixture, StatusBarNamesTheClassUnderTheCursorAndCtrlWheelZooms)

@@ -32,6 +32,7 @@ AppSettings AppSettings::load(QSettings& s)
     a.colormap = s.value(QStringLiteral("ui/colormap"), a.colormap).toString();
     a.overlayOpacity = s.value(QStringLiteral("ui/overlayOpacity"), a.overlayOpacity).toDouble();
     a.brushSize = s.value(QStringLiteral("ui/brushSize"), a.brushSize).toInt();
+    a.autoSave = s.value(QStringLiteral("labels/autoSave"), a.autoSave).toBool();
     return a;
 }
 
@@ -54,6 +55,7 @@ void AppSettings::save(QSettings& s) const
     s.setValue(QStringLiteral("ui/colormap"), colormap);
     s.setValue(QStringLiteral("ui/overlayOpacity"), overlayOpacity);
     s.setValue(QStringLiteral("ui/brushSize"), brushSize);
+    s.setValue(QStringLiteral("labels/autoSave"), autoSave);
     s.sync();
 }
 

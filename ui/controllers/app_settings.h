@@ -28,6 +28,7 @@ struct AppSettings {
     double overlayOpacity = 0.5;
     int brushSize = 12;
     QString lastDirectory;
+    bool autoSave = true; ///< save labels when moving to another image or quitting (else ask)
 
     /// Reads every key present; a malformed options entry keeps the defaults.
     static AppSettings load(QSettings& settings);

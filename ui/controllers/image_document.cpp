@@ -46,6 +46,34 @@ void ImageDocument::ensureLabels()
     setLabels(blankLabelImage(m_image.size()));
 }
 
+void ImageDocument::setModified(bool modified)
+{
+    m_modified = modified;
+    Q_EMIT stateChanged();
+}
+
+void ImageDocument::setHandEdited(bool edited)
+{
+    m_handEdited = edited;
+    Q_EMIT stateChanged();
+}
+
+void ImageDocument::setSaved()
+{
+    m_modified = false;
+    m_onDisk = true;
+    Q_EMIT stateChanged();
+}
+
+LabelState ImageDocument::state() const
+{
+    if (m_labels.isNull())
+        return LabelState::Unlabelled;
+    if (!m_modified && m_onDisk)
+        return LabelState::Saved;
+    return m_handEdited ? LabelState::Edited : LabelState::Segmented;
+}
+
 void ImageDocument::setOverlayColors(const QVector<QRgb>& table)
 {
     m_colors = table;

@@ -10,6 +10,14 @@
 
 namespace invseg::ui {
 
+/// Where a document's labels stand, as the image list shows it.
+enum class LabelState {
+    Unlabelled, ///< no label map
+    Segmented,  ///< labels from a run, not edited by hand, not saved
+    Edited,     ///< labels edited by hand (or read from disk and changed), not saved
+    Saved,      ///< what is on disk (NAME.label.png) is what is shown
+};
+
 /// Owned by the MainWindow's document list; lives on the GUI thread. The image is loaded on first use.
 /// `labels` is Indexed8 with one byte per pixel = class index (0 = background, 255 = ignore); its colour table is
 /// the overlay colours (entry 0 transparent) and carries no meaning for export.
@@ -42,11 +50,28 @@ public:
     void setLastRun(const RunResult& run) { m_lastRun = run; }
 
     QUndoStack* undoStack() { return &m_undo; }
+    /// Labels changed since they were last saved or read from disk.
     bool isModified() const { return m_modified; }
-    void setModified(bool modified) { m_modified = modified; }
+    void setModified(bool modified);
+    /// The labels hold hand edits (brush, fill, polygon, eraser; or saved labels marked edited). Segment All keeps
+    /// such images.
+    bool isHandEdited() const { return m_handEdited; }
+    void setHandEdited(bool edited);
+    /// The labels on disk are the ones shown (set after a save or a load).
+    void setSaved();
+    LabelState state() const;
+
+    /// Whether the saved labels beside the image have been looked for (done once, when the image is first shown).
+    bool savedLabelsChecked() const { return m_savedChecked; }
+    void setSavedLabelsChecked() { m_savedChecked = true; }
+    /// The image's own saved class list (from NAME.label.classes.txt; without background), empty when none.
+    const QStringList& savedClasses() const { return m_savedClasses; }
+    void setSavedClasses(const QStringList& classes) { m_savedClasses = classes; }
 
 Q_SIGNALS:
     void labelsChanged();
+    /// state() may have changed.
+    void stateChanged();
 
 private:
     QString m_path;
@@ -57,6 +82,10 @@ private:
     RunResult m_lastRun;
     QUndoStack m_undo;
     bool m_modified = false;
+    bool m_handEdited = false;
+    bool m_onDisk = false;
+    bool m_savedChecked = false;
+    QStringList m_savedClasses;
 };
 
 } // namespace invseg::ui

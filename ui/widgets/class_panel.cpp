@@ -98,7 +98,9 @@ QListWidgetItem* ClassPanel::makeItem(const QString& name, const QColor& color) 
 {
     auto* item = new QListWidgetItem(swatch(color), name);
     item->setData(kColorRole, color);
-    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable);
+    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable | Qt::ItemIsUserCheckable);
+    item->setCheckState(Qt::Checked);
+    item->setToolTip(tr("Untick to hide this class on the canvas"));
     return item;
 }
 
@@ -127,29 +129,86 @@ QVector<QColor> ClassPanel::colors() const
 
 void ClassPanel::setClasses(const QStringList& classes, const QVector<QColor>& colors)
 {
-    QSignalBlocker block(m_list);
-    m_list->clear();
-    auto* bg = makeItem(QStringLiteral("background"), colors.value(0, defaultClassColor(0)));
-    bg->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled); // fixed: always label 0
-    bg->setToolTip(tr("Background is always present and always label 0"));
-    m_list->addItem(bg);
-    int i = 1;
+    // Match the new list to the old one by name, so that every painted pixel keeps its class name.
+    const QStringList oldNames = allNames();
+    const QVector<QColor> oldColors = this->colors();
+    QStringList names;
+    QVector<QColor> newColors{colors.value(0, oldColors.value(0, defaultClassColor(0)))};
     for (int k = 0; k < classes.size(); ++k) {
         const QString name = classes[k].trimmed();
-        if (name.isEmpty() || (k == 0 && name.compare(QStringLiteral("background"), Qt::CaseInsensitive) == 0))
+        if (name.isEmpty() || (k == 0 && name.compare(QStringLiteral("background"), Qt::CaseInsensitive) == 0) ||
+            names.contains(name))
             continue;
-        if (i >= 255)
-            break;
-        m_list->addItem(makeItem(name, colors.value(i, defaultClassColor(i))));
-        ++i;
+        names << name;
     }
+    for (int i = 0; i < names.size(); ++i)
+        newColors << colors.value(i + 1, defaultClassColor(i + 1));
+    for (int i = 1; i < oldNames.size(); ++i)
+        if (!names.contains(oldNames[i]) && m_inUse && m_inUse(i)) {
+            names << oldNames[i]; // still painted somewhere: kept rather than silently dropped
+            newColors << oldColors.value(i, defaultClassColor(names.size()));
+        }
+    while (names.size() > 254)
+        names.removeLast();
+
+    QVector<int> lut(256);
+    bool identity = true;
+    for (int i = 0; i < 256; ++i) {
+        lut[i] = i == 255 ? 255 : (i < oldNames.size() ? (i == 0 ? 0 : int(names.indexOf(oldNames[i])) + 1) : i);
+        identity = identity && lut[i] == i;
+    }
+
+    QSignalBlocker block(m_list);
+    m_list->clear();
+    auto* bg = makeItem(QStringLiteral("background"), newColors[0]);
+    bg->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled); // fixed: always label 0
+    bg->setData(Qt::CheckStateRole, QVariant());
+    bg->setToolTip(tr("Background is always present and always label 0"));
+    m_list->addItem(bg);
+    for (int i = 0; i < names.size(); ++i)
+        m_list->addItem(makeItem(names[i], newColors.value(i + 1, defaultClassColor(i + 1))));
     m_list->setCurrentRow(m_list->count() > 1 ? 1 : 0);
     block.unblock();
+    if (!identity)
+        emitRemap(lut);
     Q_EMIT classesChanged();
     Q_EMIT activeClassChanged(m_list->currentRow());
 }
 
-int ClassPanel::activeClass() const { return m_list->currentRow(); }
+void ClassPanel::appendClasses(const QStringList& names)
+{
+    const QStringList present = allNames();
+    bool added = false;
+    {
+        QSignalBlocker block(m_list);
+        for (const auto& n : names) {
+            const QString name = n.trimmed();
+            if (name.isEmpty() || present.contains(name) || m_list->count() >= 255)
+                continue;
+            bool again = false;
+            for (int i = 0; i < m_list->count(); ++i)
+                again = again || m_list->item(i)->text().trimmed() == name;
+            if (again)
+                continue;
+            m_list->addItem(makeItem(name, defaultClassColor(m_list->count())));
+            added = true;
+        }
+    }
+    if (added)
+        Q_EMIT classesChanged();
+}
+
+bool ClassPanel::isClassVisible(int index) const
+{
+    auto* item = m_list->item(index);
+    return !item || index == 0 || item->checkState() != Qt::Unchecked;
+}
+
+void ClassPanel::setClassVisible(int index, bool visible)
+{
+    if (auto* item = m_list->item(index); item && index > 0)
+        item->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
+}
 
 void ClassPanel::setActiveClass(int index)
 {
@@ -180,6 +239,8 @@ void ClassPanel::removeActiveClass()
 {
     const int row = m_list->currentRow();
     if (row <= 0)
+        return;
+    if (m_inUse && m_inUse(row) && m_confirmDrop && !m_confirmDrop(m_list->item(row)->text().trimmed()))
         return;
     const int n = m_list->count();
     delete m_list->takeItem(row);

@@ -6,6 +6,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPolygonF>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -93,6 +94,8 @@ void ImageCanvas::setMaskVisible(bool visible)
 
 void ImageCanvas::setTool(Tool tool)
 {
+    if (tool != m_tool)
+        m_polygon.clear();
     m_tool = tool;
     setCursor(tool == Tool::View ? Qt::ArrowCursor : Qt::CrossCursor);
     update();
@@ -149,6 +152,19 @@ void ImageCanvas::paintEvent(QPaintEvent*)
             p.drawEllipse(m_cursor, r, r);
         }
     }
+    if (m_tool == Tool::Polygon && !m_polygon.isEmpty()) {
+        QPolygonF poly;
+        for (const QPoint& v : m_polygon)
+            poly << toWidget(QPointF(v) + QPointF(0.5, 0.5));
+        if (m_cursor.x() >= 0)
+            poly << m_cursor;
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(Qt::white, 1, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawPolyline(poly);
+        for (int i = 0; i < m_polygon.size(); ++i)
+            p.drawEllipse(poly[i], 3, 3);
+    }
 }
 
 void ImageCanvas::resizeEvent(QResizeEvent*)
@@ -192,6 +208,11 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event)
     const QPoint ip = toImage(event->position()).toPoint();
     if (!m_document->image().rect().contains(ip))
         return;
+    if (m_tool == Tool::Polygon) {
+        const QPointF f = toImage(event->position()); // the pixel under the cursor (floor, not rounded)
+        addPolygonPoint(QPoint(int(std::floor(f.x())), int(std::floor(f.y()))));
+        return;
+    }
     beginEdit();
     if (m_tool == Tool::Fill) {
         floodFill(ip);
@@ -241,8 +262,40 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent* event)
     }
 }
 
+void ImageCanvas::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (m_tool == Tool::Polygon && event->button() == Qt::LeftButton) {
+        finishPolygon(); // the double click's first press has already added the last vertex
+        return;
+    }
+    QWidget::mouseDoubleClickEvent(event);
+}
+
+bool ImageCanvas::event(QEvent* event)
+{
+    // Enter and Esc belong to an unfinished polygon before any window shortcut (Esc also stops a run).
+    if (event->type() == QEvent::ShortcutOverride && !m_polygon.isEmpty()) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        if (key == Qt::Key_Escape || key == Qt::Key_Return || key == Qt::Key_Enter) {
+            event->accept();
+            return true;
+        }
+    }
+    return QWidget::event(event);
+}
+
 void ImageCanvas::keyPressEvent(QKeyEvent* event)
 {
+    if (m_tool == Tool::Polygon && !m_polygon.isEmpty()) {
+        if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) {
+            finishPolygon();
+            return;
+        }
+        if (event->key() == Qt::Key_Escape) {
+            cancelPolygon();
+            return;
+        }
+    }
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         m_spaceHeld = true;
         setCursor(Qt::OpenHandCursor);
@@ -349,6 +402,56 @@ void ImageCanvas::endEdit(const QString& text)
     m_document->notifyLabelsChanged();
     Q_EMIT editFinished(m_dirty, before, after, text);
     m_dirty = QRect();
+}
+
+void ImageCanvas::addPolygonPoint(QPoint p)
+{
+    if (!m_document || m_document->image().isNull() || !m_document->image().rect().contains(p))
+        return;
+    m_polygon << p;
+    update();
+}
+
+void ImageCanvas::cancelPolygon()
+{
+    m_polygon.clear();
+    update();
+}
+
+bool ImageCanvas::finishPolygon()
+{
+    if (m_polygon.size() < 3 || !m_document || m_document->image().isNull()) {
+        cancelPolygon();
+        return false;
+    }
+    beginEdit();
+    QImage& labels = m_document->mutableLabels();
+    QPolygonF poly;
+    for (const QPoint& v : m_polygon)
+        poly << QPointF(v) + QPointF(0.5, 0.5); // vertices at pixel centres
+    const QRect box = poly.boundingRect().toAlignedRect().adjusted(-1, -1, 1, 1).intersected(labels.rect());
+    // Every pixel whose centre lies inside, plus the pixels along the edges (so corners and thin parts are kept).
+    const uchar value = static_cast<uchar>(m_activeClass);
+    for (int y = box.top(); y <= box.bottom(); ++y) {
+        uchar* row = labels.scanLine(y);
+        for (int x = box.left(); x <= box.right(); ++x)
+            if (poly.containsPoint(QPointF(x + 0.5, y + 0.5), Qt::OddEvenFill))
+                row[x] = value;
+    }
+    for (int i = 0; i < m_polygon.size(); ++i) {
+        const QPoint a = m_polygon[i], b = m_polygon[(i + 1) % m_polygon.size()];
+        const int n = std::max(std::abs(b.x() - a.x()), std::abs(b.y() - a.y()));
+        for (int k = 0; k <= n; ++k) {
+            const QPoint p = n == 0 ? a : a + (b - a) * (double(k) / n);
+            if (labels.rect().contains(p))
+                labels.scanLine(p.y())[p.x()] = value;
+        }
+    }
+    m_dirty = box;
+    m_polygon.clear();
+    endEdit(tr("Polygon"));
+    update();
+    return true;
 }
 
 void ImageCanvas::paintStroke(const QVector<QPoint>& points)

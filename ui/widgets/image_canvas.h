@@ -12,11 +12,12 @@ class ImageDocument;
 /// Shows a document's image with its label map blended on top. Zoom: Ctrl+wheel or zoomIn/zoomOut/fitToWindow/
 /// actualSize. Pan: middle-drag, space+left-drag, or plain wheel. Editing (tool ≠ View): left-drag paints the active
 /// class (Brush), background (Eraser), or flood-fills a region (Fill); the wheel without Ctrl then changes the brush
-/// size. A finished stroke is reported through editFinished, which the owner turns into an undo command.
+/// size. Polygon: each click adds a vertex; Enter or a double click fills the polygon with the active class, Esc
+/// cancels it. A finished edit is reported through editFinished, which the owner turns into an undo command.
 class ImageCanvas : public QWidget {
     Q_OBJECT
 public:
-    enum class Tool { View, Brush, Eraser, Fill };
+    enum class Tool { View, Brush, Eraser, Fill, Polygon };
 
     explicit ImageCanvas(QWidget* parent = nullptr);
 
@@ -37,6 +38,13 @@ public:
 
     /// Paints a stroke of the current tool along image points, as a mouse drag would (used by tests and scripts).
     void paintStroke(const QVector<QPoint>& imagePoints);
+
+    /// The polygon tool's vertices so far (image pixels).
+    const QVector<QPoint>& polygon() const { return m_polygon; }
+    void addPolygonPoint(QPoint imagePoint);
+    /// Fills the polygon (at least 3 vertices) with the active class as one undo step; false when there is none.
+    bool finishPolygon();
+    void cancelPolygon();
 
 public Q_SLOTS:
     void zoomIn();
@@ -63,6 +71,8 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    bool event(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void keyReleaseEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
@@ -95,6 +105,7 @@ private:
     QImage m_beforeEdit;
     QRect m_dirty;
     QPointF m_cursor{-1, -1};
+    QVector<QPoint> m_polygon;
 };
 
 } // namespace invseg::ui

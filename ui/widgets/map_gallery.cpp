@@ -93,6 +93,7 @@ void MapGallery::showResult(const RunResult& result)
 {
     m_before = result.initialMaps;
     m_now = result.maps;
+    m_anchors = result.anchors; // so that returning to a segmented image shows its anchors again
     m_labels = result.labels;
     if (result.classNames.size() != m_names.size() && !result.classNames.isEmpty()) {
         m_names = result.classNames;

@@ -32,6 +32,8 @@ public:
     int tileCount() const { return m_tiles.size(); }
     /// The label map currently shown (class indices, coloured with the class colours).
     const QImage& labelImage() const { return m_labels; }
+    /// The anchor maps shown (one per class; empty when there are none).
+    const QVector<QImage>& anchorMaps() const { return m_anchors; }
 
 Q_SIGNALS:
     void colormapChanged(invseg::Colormap colormap);

@@ -172,6 +172,16 @@ void RunPanel::showProgress(int step, int totalSteps, double stepMs, double elap
                              .arg(eta, 0, 'f', 1));
 }
 
+void RunPanel::resetProgress()
+{
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_stepLabel->clear();
+}
+
+int RunPanel::progressValue() const { return m_progress->value(); }
+int RunPanel::progressMaximum() const { return m_progress->maximum(); }
+
 void RunPanel::showMessage(const QString& text) { m_message->setText(text); }
 
 } // namespace invseg::ui

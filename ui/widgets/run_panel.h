@@ -35,6 +35,10 @@ public:
     void setRunning(bool running);
     void setRunEnabled(bool enabled);
     void showProgress(int step, int totalSteps, double stepMs, double elapsedMs);
+    /// An empty bar and no step text (an image without a run of its own).
+    void resetProgress();
+    int progressValue() const;
+    int progressMaximum() const;
     void showMessage(const QString& text);
 
 Q_SIGNALS:

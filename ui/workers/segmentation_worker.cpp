@@ -201,6 +201,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
         QElapsedTimer sinceEmit;
         bool emitted = false;
         QVector<LossPoint> pending;
+        QVector<QImage> lastAnchors; // the final step always emits, so this ends as the run's last anchors
         const int throttle = m_throttleMs.load();
         SegmentCallbacks callbacks;
         callbacks.wantMaps = true;
@@ -224,6 +225,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
             pending.clear();
             u.refinedMaps = mapsToImages(r.refinedMaps);
             u.anchors = mapsToImages(r.anchors);
+            lastAnchors = u.anchors;
             u.labels = labelsToImage(r.labels);
             Q_EMIT stepCompleted(jobId, u);
             emitted = true;
@@ -238,6 +240,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
         out.labels = labelsToImage(res.labels);
         out.maps = mapsToImages(res.maps);
         out.initialMaps = mapsToImages(res.initialMaps);
+        out.anchors = lastAnchors;
         for (const auto& h : res.history)
             out.history.push_back(lossPoint(h));
         out.totalMs = res.totalMs;

@@ -10,6 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
@@ -98,15 +100,15 @@ TEST(CliSegment, WritesEveryFormatAndARepeatableReport)
     const auto r = runCli({"segment", "--image", image, "--classes", "sky, grass", "--model", model, "--steps", "2",
                            "--out", out, "--format", "voc,overlay,heatmaps,labelme,coco", "--quiet"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_EQ(listDir(out), (std::vector<std::string>{"coco.json", "scene.classes.txt", "scene.heat.background.png",
-                                                      "scene.heat.grass.png", "scene.heat.sky.png", "scene.json",
-                                                      "scene.overlay.png", "scene.png", "scene.report.json"}));
-    const auto labels = loadLabelMap(out + "/scene.png");
+    EXPECT_EQ(listDir(out), (std::vector<std::string>{"coco.json", "scene.heat.background.png", "scene.heat.grass.png",
+                                                      "scene.heat.sky.png", "scene.json", "scene.label.classes.txt",
+                                                      "scene.label.png", "scene.overlay.png", "scene.report.json"}));
+    const auto labels = loadLabelMap(out + "/scene.label.png");
     EXPECT_EQ(labels.width, 72);
     EXPECT_EQ(labels.height, 40);
     for (uint8_t l : labels.labels)
         ASSERT_LT(l, 3);
-    std::ifstream classes(out + "/scene.classes.txt");
+    std::ifstream classes(out + "/scene.label.classes.txt");
     std::string l0, l1, l2;
     std::getline(classes, l0);
     std::getline(classes, l1);
@@ -131,7 +133,7 @@ TEST(CliSegment, WritesEveryFormatAndARepeatableReport)
     const auto r2 = runCli({"segment", "--image", image, "--classes", "sky,grass", "--model", model, "--config",
                             out + "/scene.report.json", "--out", again, "--format", "voc", "--quiet"});
     ASSERT_EQ(r2.exitCode, 0) << r2.err;
-    EXPECT_EQ(loadLabelMap(again + "/scene.png").labels, labels.labels);
+    EXPECT_EQ(loadLabelMap(again + "/scene.label.png").labels, labels.labels);
 }
 
 TEST(CliSegment, ChannelsLastIsRecordedAndRepeatedFromTheReport)
@@ -178,7 +180,7 @@ TEST(CliSegment, HandlesSixteenBitGrayscaleAndAlphaImages)
     ASSERT_EQ(r.exitCode, 0) << r.err;
     for (const auto& i : images) {
         const auto info = probeImage(i);
-        const auto labels = loadLabelMap(dir.file("out/" + fs::path(i).stem().string() + ".png"));
+        const auto labels = loadLabelMap(dir.file("out/" + fs::path(i).stem().string() + ".label.png"));
         EXPECT_EQ(labels.width, info.width) << i;
         EXPECT_EQ(labels.height, info.height) << i;
     }
@@ -324,11 +326,11 @@ TEST(CliBatch, ShardsSplitTheFolderAndResumeSkipsWhatIsDone)
     EXPECT_TRUE(fs::exists(out + "/a.report.json"));
     EXPECT_TRUE(fs::exists(out + "/c.report.json"));
 
-    const auto before = fs::last_write_time(out + "/a.png");
+    const auto before = fs::last_write_time(out + "/a.label.png");
     r = batch({"--resume"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_THAT(r.err, HasSubstr("to do: 0"));
-    EXPECT_EQ(fs::last_write_time(out + "/a.png"), before);
+    EXPECT_EQ(fs::last_write_time(out + "/a.label.png"), before);
     EXPECT_EQ(readJson(out + "/coco.json")["images"].size(), 3u);
 
     // A removed report means the image is redone.
@@ -340,6 +342,132 @@ TEST(CliBatch, ShardsSplitTheFolderAndResumeSkipsWhatIsDone)
 
     EXPECT_EQ(batch({"--shard", "2/2"}).exitCode, 2);
     EXPECT_EQ(batch({"--shard", "x"}).exitCode, 2);
+}
+
+std::string readBytes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// Every regular file of a folder with its bytes.
+std::map<std::string, std::string> snapshot(const fs::path& dir)
+{
+    std::map<std::string, std::string> out;
+    for (const auto& name : listDir(dir))
+        out[name] = readBytes((dir / name).string());
+    return out;
+}
+
+TEST(CliSegment, OutputIntoTheInputFolderLeavesEveryInputByteIdentical)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto image = writeImage(dir, "x.png", 24, 20);
+    writeBytes(dir.file("x.classes.txt"), "background\nsky\n"); // a sample's own class list, as the GUI reads it
+    writeBytes(dir.file("x.gt.png"), readBytes(image));           // ground truth beside the image
+    const auto before = snapshot(dir.file(""));
+    const auto r = runCli({"segment", "--image", image, "--classes", "sky", "--model", model, "--steps", "1",
+                           "--format", "voc,overlay,labelme,coco", "--out", dir.file(""), "--quiet"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    for (const auto& [name, bytes] : before)
+        EXPECT_EQ(readBytes(dir.file(name)), bytes) << name << " was changed";
+    EXPECT_TRUE(fs::exists(dir.file("x.label.png")));
+    EXPECT_TRUE(fs::exists(dir.file("x.label.classes.txt")));
+    EXPECT_TRUE(fs::exists(dir.file("x.json")));
+    EXPECT_EQ(loadLabelMap(dir.file("x.label.png")).width, 24);
+
+    // Again: the image is done, so without --overwrite nothing is replaced (exit 1 naming the report) ...
+    const auto done = runCli({"segment", "--image", image, "--classes", "sky", "--model", model, "--steps", "1",
+                              "--out", dir.file(""), "--quiet"});
+    EXPECT_EQ(done.exitCode, 1);
+    EXPECT_THAT(done.err, HasSubstr("x.report.json"));
+    EXPECT_THAT(done.err, HasSubstr("--overwrite"));
+    // ... and with it, our own outputs are replaced while the inputs stay as they were.
+    const auto again = runCli({"segment", "--image", image, "--classes", "sky", "--model", model, "--steps", "1",
+                               "--format", "voc,overlay,labelme", "--out", dir.file(""), "--quiet", "--overwrite"});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    for (const auto& [name, bytes] : before)
+        EXPECT_EQ(readBytes(dir.file(name)), bytes) << name << " was changed";
+}
+
+TEST(CliSegment, AnOutputThatWouldReplaceAnInputIsExitOneNamingTheFile)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto image = writeImage(dir, "x.png", 16, 16);
+    // An input that happens to carry an output's name: x.png's overlay would replace it.
+    const auto other = writeImage(dir, "x.overlay.png", 16, 16);
+    const auto before = snapshot(dir.file(""));
+    auto r = runCli({"segment", "--image", image, "--image", other, "--classes", "sky", "--model", model, "--steps",
+                     "1", "--out", dir.file(""), "--quiet", "--overwrite"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_THAT(r.err, HasSubstr("x.overlay.png"));
+    EXPECT_EQ(snapshot(dir.file("")), before) << "a refused run writes nothing";
+
+    // A labelme file someone else wrote (NAME.json) is an input too: never replaced, not even with --overwrite.
+    writeBytes(dir.file("x.json"), "{\"version\": \"5.2.1\", \"shapes\": []}\n");
+    const auto foreign = readBytes(dir.file("x.json"));
+    for (const bool overwrite : {false, true}) {
+        std::vector<std::string> args = {"segment", "--image", image, "--classes", "sky", "--model", model, "--steps",
+                                         "1", "--format", "voc,labelme", "--out", dir.file(""), "--quiet"};
+        if (overwrite)
+            args.push_back("--overwrite");
+        r = runCli(args);
+        EXPECT_EQ(r.exitCode, 1);
+        EXPECT_THAT(r.err, HasSubstr("x.json"));
+        EXPECT_EQ(readBytes(dir.file("x.json")), foreign);
+        EXPECT_FALSE(fs::exists(dir.file("x.label.png")));
+    }
+}
+
+TEST(CliBatch, OutputIntoTheInputFolderLeavesInputsAloneAndNeverTakesOutputsAsImages)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    fs::create_directories(dir.file("in"));
+    for (const char* name : {"a.png", "b.png"})
+        writeImage(dir, std::string("in/") + name, 20, 16);
+    writeImage(dir, "in/a.gt.png", 20, 16); // ground truth: not an image to segment
+    const auto in = dir.file("in");
+    const auto before = snapshot(in);
+    auto batch = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"batch", "--input", in, "--out", in, "--classes", "sky", "--model", model,
+                                         "--steps", "1", "--format", "voc,overlay,heatmaps,labelme,coco"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return runCli(args);
+    };
+    auto r = batch({});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("batch: 2 images"));
+    for (const auto& [name, bytes] : before)
+        EXPECT_EQ(readBytes((fs::path(in) / name).string()), bytes) << name << " was changed";
+    EXPECT_TRUE(fs::exists(in + "/a.label.png"));
+    EXPECT_TRUE(fs::exists(in + "/b.label.png"));
+    EXPECT_FALSE(fs::exists(in + "/a.gt.report.json"));
+
+    // A second run sees the same two images, not its own outputs; done images are skipped with --resume ...
+    r = batch({"--resume"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("batch: 2 images"));
+    EXPECT_THAT(r.err, HasSubstr("to do: 0"));
+    // ... refused without it (exit 1 naming a report), redone with --overwrite; the inputs never change.
+    r = batch({});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_THAT(r.err, HasSubstr("a.report.json"));
+    r = batch({"--overwrite"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("batch: 2 images"));
+    for (const auto& [name, bytes] : before)
+        EXPECT_EQ(readBytes((fs::path(in) / name).string()), bytes) << name << " was changed";
+
+    // A file of ours that is not: b.json written by someone else stops the batch before anything is written.
+    writeBytes(in + "/b.json", "{\"shapes\": []}\n");
+    fs::remove(in + "/b.report.json");
+    r = batch({"--resume", "--overwrite"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_THAT(r.err, HasSubstr("b.json"));
+    EXPECT_EQ(readBytes(in + "/b.json"), "{\"shapes\": []}\n");
 }
 
 TEST(CliEvaluate, ScoresToySeedsAndWritesJson)
