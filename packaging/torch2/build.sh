@@ -5,7 +5,8 @@
 # path compiles: INVSEG_REQUIRE_CUDA), without the GUI and OpenCV, with the peer tests (ctest -L peer) on the venv's
 # Python. Reconfigures only when the torch in the venv changed; the build itself is incremental (and ccache'd when
 # CMAKE_CXX_COMPILER_LAUNCHER=ccache is set), so a rerun with nothing changed takes seconds.
-# Environment: JOBS (default nproc), CUDA_HOME (default /usr/local/cuda when it exists), CMAKE_GENERATOR.
+# Environment: JOBS (default nproc), CUDA_HOME (default /usr/local/cuda when it exists), CMAKE_GENERATOR (default Ninja,
+# as packaging/gpu/device-check.sh: with ccache the two build folders then share compiled objects).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-torch2}
@@ -19,7 +20,7 @@ torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
 cuda_home=${CUDA_HOME:-}
 [[ -n $cuda_home || ! -d /usr/local/cuda ]] || cuda_home=/usr/local/cuda
 
-args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DINVSEG_BUILD_GUI=OFF -DINVSEG_WITH_OPENCV=OFF
+args=(-G "${CMAKE_GENERATOR:-Ninja}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DINVSEG_BUILD_GUI=OFF -DINVSEG_WITH_OPENCV=OFF
       -DINVSEG_REQUIRE_CUDA=ON -DINVSEG_PEER_TESTS=ON -DINVSEG_PEER_PYTHON="$venv/bin/python")
 if [[ -n $cuda_home ]]; then
   args+=(-DCUDAToolkit_ROOT="$cuda_home" -DCMAKE_CUDA_COMPILER="$cuda_home/bin/nvcc")
