@@ -10,7 +10,8 @@ must), the others use diffusers' default processor (scaled_dot_product_attention
 the engine stops after the last layer it needs, which is part of what is being compared.
 
 Timing like `invseg bench`: one warm-up image of K steps, then R images of K steps; the median, min and max of the
-R·K step times. The VAE, the text encoder and the first pass (S, A₀) are outside the step and not timed.
+R·K step times, in wall-clock and in CPU time (this process, all threads; with one thread it is the compute time
+even on a shared machine). The VAE, the text encoder and the first pass (S, A₀) are outside the step and not timed.
 
   diffusers_step.py --model resources/models/toy --threads 1 --json toy.json
   diffusers_step.py --arch sd15 --size 128 --steps 2 --repeat 1 --threads 1
@@ -217,17 +218,22 @@ def main() -> int:
 
     print(f"diffusers_step: {model_name}, {size}² (latent {h}²), {V} views, {args.threads} threads, "
           f"torch {torch.__version__}", file=sys.stderr)
-    times = []
+    times, cpu = [], []
     for r in range(args.repeat + 1):
         t_img = time.perf_counter()
         for _ in range(args.steps):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             step()
             if r > 0:
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
         print(f"  {'warm-up' if r == 0 else 'image ' + str(r)}: {time.perf_counter() - t_img:.2f} s", file=sys.stderr)
     times.sort()
+    cpu.sort()
     res = {"ms_per_step": statistics.median(times), "ms_per_step_min": times[0], "ms_per_step_max": times[-1],
+           # this process's CPU time (all threads), as `invseg bench` reports it: with one thread it does not depend
+           # on what else runs on the machine
+           "cpu_ms_per_step": statistics.median(cpu), "cpu_ms_per_step_min": cpu[0], "cpu_ms_per_step_max": cpu[-1],
            "model": model_name, "input_size": size, "latent_size": h, "views": V, "threads": torch.get_num_threads(),
            "steps": args.steps, "repeat": args.repeat, "classes": classes[:-1], "timestep": args.timestep,
            "level_weights": weights, "reuse_self_attention": args.reuse_self_attention, "load_s": load_s,
