@@ -9,6 +9,7 @@ several sizes and on clean synthetic masks through the engine's exporter (invseg
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import unittest
@@ -48,7 +49,6 @@ def ious(json_path: Path, labels: np.ndarray, names: list[str]) -> dict:
 
 class LabelmePeer(unittest.TestCase):
     def check(self, json_path: Path, labels: np.ndarray, names: list[str]) -> dict:
-        import json
         version = json.loads(json_path.read_text())["version"]
         self.assertEqual(version, labelme.__version__, "the file's format version is not the labelme it is read by")
         result = ious(json_path, labels, names)
@@ -85,7 +85,7 @@ class LabelmePeer(unittest.TestCase):
                 labels = pc.synthetic_mask(h, w, len(names), seed=100 + i)
                 png = tmp / f"syn{i}.png"
                 pc.save_label_png(png, labels)
-                image = tmp / f"syn{i}.jpg.png"
+                image = tmp / f"syn{i}.image.png"
                 Image.fromarray(np.full((h, w, 3), 128, np.uint8)).save(image)
                 pc.run([pc.tool("INVSEG_PEER_EXPORT"), png, tmp / "classes.txt", tmp / f"syn{i}", image.name])
                 try:
