@@ -3,6 +3,7 @@
 # GPU tests, and benchmark SD 1.5 and SD 2.1 sizes on CUDA in fp32 and bf16, with and without --reuse-self-attention.
 #   packaging/gpu/device-check.sh OUTDIR            on a machine with PyTorch (CUDA), a GPU, CMake, ninja, nvcc
 #   packaging/gpu/device-check.sh OUTDIR --dry-run  the same steps on the CPU at toy size (checks the script here)
+#   packaging/gpu/device-check.sh OUTDIR --configure-only   stop after CMake (checks the machine and the deps folder)
 # Needs no registry and no Qt/OpenCV: zlib, libpng, nlohmann-json and GoogleTest come from packaging/gpu/deps when the
 # machine lacks them (packaging/gpu/prepare-deps.sh makes that folder on a Debian machine; it is gitignored, so the
 # device run tool must carry it: carry ["packaging/gpu/deps"]). Everything goes to OUTDIR: device-check.log (all
@@ -15,8 +16,13 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: device-check.sh OUTDIR [--dry-run]}
-dry=0
-[[ ${2:-} == --dry-run ]] && dry=1
+dry=0 configure_only=0
+case ${2:-} in
+  --dry-run) dry=1 ;;
+  --configure-only) configure_only=1 ;;
+  "") ;;
+  *) echo "device-check: unknown option '$2'" >&2; exit 2 ;;
+esac
 mkdir -p "$out" && out=$(cd "$out" && pwd)
 build=${BUILD_DIR:-$root/build-gpu}
 jobs=${JOBS:-$(nproc)}
@@ -97,6 +103,7 @@ if [[ $need_deps -eq 1 && ! -d $deps ]]; then
   exit 1
 fi
 phase configure configure.log cmake -S "$root" -B "$build" "${args[@]}" || exit 1
+[[ $configure_only -eq 0 ]] || exit 0
 phase build build.log cmake --build "$build" -j "$jobs" --target invseg invseg_test_parity invseg_test_text || exit 1
 
 # ---- tests ----
