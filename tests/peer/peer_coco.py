@@ -85,7 +85,7 @@ class CocoPeer(unittest.TestCase):
             sizes = {pc.read_label_png(p).shape for p in pngs.values()}
             print(f"checked {len(pngs)} images, sizes {sorted(sizes)}; empty classes: {empty}")
             self.assertTrue(any(h % 2 or w % 2 for h, w in sizes), "no odd-sized image was checked")
-            self.assertIn("zebra", empty, "the run had no empty class to check")
+            self.assertTrue(empty, "no class was empty in any image: the run checked no empty class")
 
     def test_synthetic_masks(self):
         with tempfile.TemporaryDirectory(prefix="invseg-peer-coco-syn-") as tmp:
