@@ -19,8 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-MODELS = [("toy", "bundled toy\n128² (5.9 M)"), ("sd1", "golden sd1\n96² (2.4 M)"),
-          ("sd15-128", "SD 1.5 size\n128² (860 M)")]
+MODELS = [("toy", "bundled toy"), ("sd1", "golden sd1"), ("sd15-128", "SD 1.5 size")]
 
 
 def main() -> int:
@@ -44,13 +43,16 @@ def main() -> int:
                    yerr=[[med - lo], [hi - med]], capsize=3)
         ax.text(x, max(inv["cpu_ms_per_step"], dif["cpu_ms_per_step"]) * 1.15,
                 f"{inv['cpu_ms_per_step'] / dif['cpu_ms_per_step']:.2f}×", ha="center")
-        labels.append(label)
+        labels.append(f"{label}\n{inv['input_size']}² ({inv['unet_params_m']:.1f} M)")
         x += 1
     ax.set_xticks(range(len(labels)), labels)
-    ax.set_yscale("log")
+    if "sd15-128" in " ".join(labels) or len(labels) > 2:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
     ax.set_ylabel("CPU ms per step (median, 1 thread)")
     ax.set_title("One InvSeg step: engine vs diffusers (ratio above)")
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower right")
     if threads:
         ax = axes[0][1]
         for i, f in enumerate(threads):
