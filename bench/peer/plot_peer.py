@@ -60,8 +60,9 @@ def main() -> int:
             ax.bar(i, r["ms_per_step"], 0.6, yerr=[[r["ms_per_step"] - r["ms_per_step_min"]],
                                                    [r["ms_per_step_max"] - r["ms_per_step"]]], capsize=3)
         ax.set_xticks(range(len(threads)), [f.stem[len("threads-"):].replace("_", "\n") for f in threads])
-        ax.set_ylabel("wall ms per step (median)")
-        ax.set_title("toy model, --threads 2: OpenBLAS's pool")
+        ax.set_ylabel("wall ms per step (median, log)")
+        ax.set_yscale("log")
+        ax.set_title("toy model, --threads N: OpenBLAS pool set or untouched")
     fig.tight_layout()
     fig.savefig(a.out, dpi=110)
     print(f"wrote {a.out}")
