@@ -16,6 +16,13 @@ jobs=${JOBS:-$(nproc)}
 
 bash "$root/packaging/torch2/make-venv.sh" "$venv"
 prefix=$("$venv/bin/python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
+# C++ ABI: the 2.11 wheel is built with the C++11 ABI and its TorchConfig no longer passes _GLIBCXX_USE_CXX11_ABI
+# (TORCH_CXX_FLAGS is empty), so the project compiles with GCC's default, the same ABI as Debian's GoogleTest, zlib
+# and libpng. A wheel with the old ABI would link against none of them: refuse it here rather than at link time.
+if [[ $("$venv/bin/python" -c 'import torch; print(int(torch.compiled_with_cxx11_abi()))') != 1 ]]; then
+  echo "torch2 build: the venv's torch is built with the pre-C++11 ABI; Debian's GoogleTest would not link" >&2
+  exit 1
+fi
 torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
 cuda_home=${CUDA_HOME:-}
 [[ -n $cuda_home || ! -d /usr/local/cuda ]] || cuda_home=/usr/local/cuda
