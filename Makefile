@@ -8,7 +8,7 @@ SAMPLE ?= $(firstword $(filter-out %.gt.png,$(wildcard resources/samples/*.png))
 RUN_ARGS ?=
 RUN_WITH ?=
 
-.PHONY: all deps build test run demo package clean
+.PHONY: all deps build test run demo package clean venv torch2-build torch2-test peer-test
 
 all: build
 
@@ -37,6 +37,24 @@ demo: build
 	  $(BUILD_DIR)/app/invseg segment --image $(SAMPLE) --classes-file $(basename $(SAMPLE)).classes.txt \
 	    --out $(BUILD_DIR)/demo --format voc,overlay,labelme --overwrite && echo "demo: outputs in $(BUILD_DIR)/demo"; \
 	fi
+
+# PyTorch 2.x (the GPU machine's version, from the pinned venv) instead of Debian's LibTorch 1.13: the engine, CLI and
+# core tests without Qt/OpenCV, every CUDA code path compiled (packaging/torch2/build.sh), CPU tests run.
+TORCH2_BUILD_DIR ?= build-torch2
+TORCH2_LABELS ?= parity|method|cli|nn|io|text|env
+
+venv:
+	bash packaging/torch2/make-venv.sh
+
+torch2-build:
+	JOBS=$(JOBS) bash packaging/torch2/build.sh $(TORCH2_BUILD_DIR)
+
+torch2-test: torch2-build
+	cd $(TORCH2_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1800 -L '$(TORCH2_LABELS)' -LE gpu
+
+# The exports and numerics checked by the real tools (pycocotools, labelme, diffusers) in the same venv.
+peer-test: torch2-build
+	cd $(TORCH2_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1800 -L peer
 
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB

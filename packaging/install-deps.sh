@@ -9,8 +9,9 @@
 set -euo pipefail
 
 # file: CPack's DEB generator needs it to run dpkg-shlibdeps (the package test of make test builds the .deb).
+# python3-venv, ninja-build: packaging/torch2 (make-venv.sh; build.sh builds build-torch2 with ninja).
 engine=(build-essential cmake libtorch-dev libopenblas0-pthread libgtest-dev libgmock-dev nlohmann-json3-dev zlib1g-dev
-        libpng-dev file)
+        libpng-dev file python3-venv ninja-build)
 gui=(qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libopencv-dev libgl-dev xvfb
      xauth)
 

@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -44,7 +46,9 @@ class tokens, losses, Adam) and the whole image (VAE encode, S, K steps, final m
   --reuse-self-attention   compute A once and stop the UNet after the last cross-attention layer used
   --channels-last  UNet convolutions in channels-last (NHWC) order
   --threads N      CPU threads for LibTorch and OpenBLAS (default: the cores this process may use)
-  --json FILE      write {"ms_per_step", "s_per_image", "peak_mem_mb", ...} to FILE
+  --json FILE      write {"ms_per_step", "s_per_image", "peak_mem_mb", "cpu_ms_per_step", ...} to FILE
+                   (cpu_*: this process's CPU time, all threads; with --threads 1 it does not depend on
+                   what else runs on the machine, as wall-clock time does)
 )";
 
 Checkpoint archConfigs(const std::string& arch)
@@ -92,6 +96,15 @@ Checkpoint archConfigs(const std::string& arch)
         throw UsageError("--arch must be sd15, sd21 or toy, got '" + arch + "'");
     }
     return ck;
+}
+
+/// This process's CPU time in ms (all threads). With --threads 1 it is the step's compute time even when other
+/// processes share the cores, which wall-clock time is not.
+double processCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 struct Stats {
@@ -189,19 +202,31 @@ int cmdBench(const Argv& argv)
     auto gen = at::detail::createCPUGenerator(7);
     const auto image = torch::randint(0, 256, {size, size, 3}, gen, torch::kLong).to(torch::kUInt8);
 
-    std::vector<double> stepMs, imageS;
+    std::vector<double> stepMs, imageS, stepCpuMs, imageCpuS;
     double peak = 0;
     installInterruptHandler();
     SegmentCallbacks cb;
     cb.cancel = interruptFlag();
+    // CPU time per step: between consecutive step reports (step 0 reports the end of the first pass).
+    std::vector<double> cpuThisImage;
+    double lastCpu = 0;
+    cb.onStep = [&](const StepReport& r) {
+        const double now = processCpuMs();
+        if (r.step > 0)
+            cpuThisImage.push_back(now - lastCpu);
+        lastCpu = now;
+    };
     std::cerr << "bench: " << (args.has("model") ? args.value("model") : "random " + args.value("arch")) << " on "
               << dev.str() << " " << dtype << ", " << steps << " steps, 1 warm-up + " << repeat << " images\n";
     for (int r = 0; r <= repeat; ++r) {
         if (dev.is_cuda())
             torch::cuda::synchronize();
+        cpuThisImage.clear();
+        const double cpu0 = processCpuMs();
         const auto res = segmenter.segment(image, classes, options, cb);
         if (dev.is_cuda())
             torch::cuda::synchronize();
+        const double cpuImage = (processCpuMs() - cpu0) / 1000.0;
         if (r == 0) {
             std::cerr << "  warm-up: " << std::fixed << std::setprecision(2) << res.totalMs / 1000 << " s\n";
             continue;
@@ -209,10 +234,12 @@ int cmdBench(const Argv& argv)
         for (size_t k = 0; k < res.history.size(); ++k)
             stepMs.push_back(res.history[k].stepMs);
         imageS.push_back(res.totalMs / 1000.0);
+        stepCpuMs.insert(stepCpuMs.end(), cpuThisImage.begin(), cpuThisImage.end());
+        imageCpuS.push_back(cpuImage);
         peak = std::max(peak, res.peakMemoryMb);
         std::cerr << "  image " << r << ": " << std::fixed << std::setprecision(2) << res.totalMs / 1000 << " s\n";
     }
-    const Stats st = stats(stepMs), si = stats(imageS);
+    const Stats st = stats(stepMs), si = stats(imageS), sc = stats(stepCpuMs), sic = stats(imageCpuS);
     const auto& u = model->unetConfig();
     std::ostringstream params;
     params << std::fixed << std::setprecision(1) << model->parameterCount("unet") / 1e6;
@@ -229,6 +256,10 @@ int cmdBench(const Argv& argv)
                             {"s_per_image", si.median},
                             {"s_per_image_min", si.min},
                             {"s_per_image_max", si.max},
+                            {"cpu_ms_per_step", sc.median},
+                            {"cpu_ms_per_step_min", sc.min},
+                            {"cpu_ms_per_step_max", sc.max},
+                            {"cpu_s_per_image", sic.median},
                             {"peak_mem_mb", peak},
                             {"load_s", loadS},
                             {"model", args.has("model") ? args.value("model") : "random:" + args.value("arch")},

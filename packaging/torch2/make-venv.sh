@@ -2,7 +2,8 @@
 # Creates (or brings up to date) the project's Python virtual environment from requirements.txt:
 #   packaging/torch2/make-venv.sh [VENV_DIR]      default: .venv at the repository root
 # Idempotent and cheap when nothing changed: a stamp holds the hash of the requirements it was made from, and pip's
-# download cache lives inside the venv folder, so a rerun on the same machine downloads nothing.
+# download cache is ~/.cache/pip (or PIP_CACHE_DIR), outside the venv, so a rerun on the same machine downloads
+# nothing even after the venv folder was deleted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -21,7 +22,7 @@ if ! "$py" -c 'import venv, ensurepip' 2>/dev/null; then
   exit 1
 fi
 [[ -x $venv/bin/python ]] || "$py" -m venv "$venv"
-export PIP_CACHE_DIR=$venv/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1
+export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip} PIP_DISABLE_PIP_VERSION_CHECK=1
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q -r "$req"
 echo "$want" > "$stamp"

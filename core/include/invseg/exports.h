@@ -63,7 +63,8 @@ Image heatmapImage(const float* values, int width, int height, Colormap colormap
 /// centres, the convention of labelme's own rasteriser and of OpenCV's findContours), then simplified with
 /// Douglas-Peucker at tolerance `epsilon` pixels of the image (0 keeps every corner but drops collinear points).
 /// Holes are not exported (labelme polygons have none): a region's polygon covers its holes, and what lies in a hole
-/// is a later region, emitted after it, so labelme's draw-in-order rasterisation restores it. Shapes come in the
+/// is a later region, emitted after it, so labelme's draw-in-order rasterisation restores it; background enclosed by
+/// other regions is such a later region too, a shape labelled classNames[0]. Shapes come in the
 /// raster order of the regions' first pixels. Regions that simplify to fewer than 3 points (one pixel, a thin line)
 /// are dropped. When the map's size differs from imageWidth × imageHeight, points are scaled to the image.
 /// `imagePath` is written as given (labelme expects it relative to the JSON file).

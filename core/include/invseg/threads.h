@@ -19,6 +19,9 @@ int availableCores();
 /// training step slows down by almost half. OpenBLAS is reached through dlsym(openblas_set_num_threads), so the
 /// call is harmless with another BLAS (openBlas = false then). Call it once, before the first tensor work, from
 /// the thread that will run it (OpenMP's setting is per calling thread's team). Throws nothing.
+/// The environment variable INVSEG_OPENBLAS_UNTOUCHED=1 leaves OpenBLAS's pool as OpenBLAS set it (openBlas =
+/// false): the programs' behaviour before this function existed, kept so that the difference can be measured
+/// (docs/performance.md).
 ComputeThreads setComputeThreads(int threads);
 
 /// Makes glibc's malloc keep freed tensor memory for reuse instead of returning it to the kernel: the mmap

@@ -28,7 +28,15 @@ std::vector<uint32_t> countsOf(int height, int width, int x0, int x1, Member mem
             }
             ++run;
         }
-    run += uint64_t(width - 1 - x1) * uint64_t(height);
+    // The columns after x1 are background: they extend a background run, or follow a foreground run that reaches
+    // the bottom of column x1 as a run of their own (adding them to that run counted them as foreground).
+    const uint64_t trailing = uint64_t(width - 1 - x1) * uint64_t(height);
+    if (inside && trailing > 0) {
+        counts.push_back(uint32_t(run));
+        run = trailing;
+    } else {
+        run += trailing;
+    }
     counts.push_back(uint32_t(run));
     return counts;
 }

@@ -3,6 +3,7 @@
 #include "invseg/error.h"
 #include "invseg/exports.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace invseg {
@@ -19,16 +20,39 @@ nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>&
         throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": negative simplification tolerance");
 
     const contours::Components comps = contours::connectedComponents(labels);
+    // Background enclosed by other regions: labelme polygons have no holes, so the region around it would cover it.
+    // Each such area is written as a shape of class 0 (classNames[0]) after the region around it; labelme's
+    // draw-in-order rasterisation (shapes_to_label) then restores it.
+    LabelMap background{labels.width, labels.height, std::vector<uint8_t>(labels.labels.size(), 0)};
+    for (size_t i = 0; i < labels.labels.size(); ++i)
+        background.labels[i] = labels.labels[i] == 0 ? 1 : 0;
+    const contours::Components holes = contours::connectedComponents(background);
+    struct Item {
+        size_t firstPixel;
+        const contours::Components* comps;
+        int id;
+    };
+    std::vector<Item> items;
+    for (size_t id = 0; id < comps.regions.size(); ++id)
+        items.push_back({comps.regions[id].firstPixel, &comps, int(id)});
+    for (size_t id = 0; id < holes.regions.size(); ++id) {
+        const auto& r = holes.regions[id];
+        if (r.minX > 0 && r.minY > 0 && r.maxX < labels.width - 1 && r.maxY < labels.height - 1)
+            items.push_back({r.firstPixel, &holes, int(id)});
+    }
+    // Raster order of first pixels: a region comes after every region that encloses it.
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.firstPixel < b.firstPixel; });
+
     // Pixel centres map to pixel centres when the map and the image differ in size: c' = (c + 0.5)·s − 0.5.
     const double sx = double(imageWidth) / labels.width, sy = double(imageHeight) / labels.height;
     nlohmann::json shapes = nlohmann::json::array();
-    for (size_t id = 0; id < comps.regions.size(); ++id) {
-        const uint8_t label = comps.regions[id].label;
+    for (const Item& item : items) {
+        const uint8_t label = item.comps == &holes ? 0 : item.comps->regions[size_t(item.id)].label;
         if (label >= classNames.size())
             throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": label " +
                                                      std::to_string(label) + " has no class name (" +
                                                      std::to_string(classNames.size()) + " names)");
-        const std::vector<contours::Point> boundary = contours::traceOuterBoundary(comps, int(id));
+        const std::vector<contours::Point> boundary = contours::traceOuterBoundary(*item.comps, item.id);
         std::vector<std::array<double, 2>> points;
         points.reserve(boundary.size());
         for (const auto& p : boundary)

@@ -8,6 +8,8 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace invseg {
@@ -30,7 +32,10 @@ ComputeThreads setComputeThreads(int threads)
     r.requested = threads > 0 ? threads : availableCores();
     // OpenBLAS first: LibTorch's first parallel region may already call into it.
     using SetThreads = void (*)(int);
-    if (auto* f = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    const char* untouched = std::getenv("INVSEG_OPENBLAS_UNTOUCHED");
+    if (untouched && std::strcmp(untouched, "1") == 0) {
+        // measured comparison only: see threads.h
+    } else if (auto* f = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
         f(r.requested);
         r.openBlas = true;
     }

@@ -155,6 +155,24 @@ TEST(CocoExport, DatasetStructurePerClassAndPerComponent)
         EXPECT_EQ(parts[i]["id"], int(i) + 1);
 }
 
+TEST(CocoExport, ClassEndingAtTheBottomOfAColumnBeforeEmptyColumns)
+{
+    // Found by the pycocotools peer test: a class whose last pixel in scan order is the bottom pixel of a column,
+    // with columns after it, had those columns counted as foreground. Row-major 3x2:
+    //   0 0 0        cat, column-major: 0 1 | 0 0 | 0 0 → counts 1 1 4 (area 1), not 1 5
+    //   1 0 0
+    const LabelMap a{3, 2, {0, 0, 0, 1, 0, 0}};
+    const nlohmann::json j = invseg::toCoco({{"a.png", &a}}, {"background", "cat"});
+    ASSERT_EQ(j["annotations"].size(), 1u);
+    EXPECT_EQ(j["annotations"][0]["segmentation"]["counts"], invseg::cocoRleToString(Counts{1, 1, 4}));
+    EXPECT_EQ(j["annotations"][0]["area"], 1);
+    EXPECT_EQ(j["annotations"][0]["bbox"], (nlohmann::json{0.0, 1.0, 1.0, 1.0}));
+    // The same class reaching the last column keeps ending with its foreground run (no trailing 0), as pycocotools.
+    const LabelMap b{3, 2, {0, 0, 0, 0, 0, 1}};
+    const nlohmann::json k = invseg::toCoco({{"b.png", &b}}, {"background", "cat"});
+    EXPECT_EQ(k["annotations"][0]["segmentation"]["counts"], invseg::cocoRleToString(Counts{5, 1}));
+}
+
 TEST(CocoExport, RejectsBadInput)
 {
     const LabelMap a{2, 1, {0, 3}};

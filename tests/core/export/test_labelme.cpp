@@ -158,6 +158,23 @@ TEST(Labelme, PolygonsRasteriseBackToTheRegions)
             EXPECT_EQ(b0.labels[size_t(y) * 40 + size_t(x)], m.labels[size_t(y) * 40 + size_t(x)]) << x << "," << y;
 }
 
+TEST(Labelme, BackgroundInsideARegionComesBackAsBackground)
+{
+    // A frame of class 1 around background (found by the labelme peer test: the frame's polygon covered the
+    // background inside it). The enclosed background is a shape of class 0 after the frame.
+    LabelMap m{12, 10, std::vector<uint8_t>(120, 0)};
+    for (int y = 1; y < 9; ++y)
+        for (int x = 2; x < 11; ++x)
+            m.labels[size_t(y) * 12 + size_t(x)] = (y >= 3 && y < 7 && x >= 4 && x < 9) ? 0 : 1;
+    const std::vector<std::string> names{"background", "frame"};
+    const nlohmann::json j = invseg::toLabelme(m, names, "frame.png", 12, 10, 0.0);
+    ASSERT_EQ(j["shapes"].size(), 2u) << j["shapes"].dump();
+    EXPECT_EQ(j["shapes"][0]["label"], "frame");
+    EXPECT_EQ(j["shapes"][1]["label"], "background");
+    const LabelMap back = rasterise(j, names, 12, 10);
+    EXPECT_EQ(back.labels, m.labels);
+}
+
 TEST(Labelme, ScalesPointsToTheImageSize)
 {
     // A 4x4 map of a 2x2 square at (1..2, 1..2), exported for an 8x8 image: centres c → (c + 0.5)·2 − 0.5.

@@ -4,6 +4,7 @@
 #include "invseg/sd_model.h"
 #include "invseg/segment_options.h"
 #include "invseg/segmenter.h"
+#include "invseg/threads.h"
 #include "invseg/toy_world.h"
 
 #include <gtest/gtest.h>
@@ -39,7 +40,7 @@ TEST(ShippedToyModel, SegmentsTheBundledSamplesAtLeastTwiceAsWellAsChance)
 {
     if (!fs::exists(kModel / "model_index.json"))
         GTEST_SKIP() << "no bundled model at " << kModel;
-    torch::set_num_threads(1);
+    invseg::setComputeThreads(1); // LibTorch and OpenBLAS alike (ctest runs tests side by side)
     auto model = SdModel::load(kModel.string());
     EXPECT_EQ(model->nativeImageSize(), 128);
     EXPECT_EQ(model->unetConfig().crossAttnDown, (std::vector<bool>{true, true, true, false}));

@@ -6,6 +6,7 @@
 #include "invseg/nn/vae.h"
 #include "invseg/sd_model.h"
 #include "invseg/tensor_file.h"
+#include "invseg/threads.h"
 #include "invseg/toy_world.h"
 #include "invseg/train_toy.h"
 
@@ -89,7 +90,7 @@ double meanOf(const std::vector<std::pair<int64_t, double>>& rows, size_t begin,
 
 TEST(ToyTrainer, LossesFallAndTheExportLoadsWithTheTrainedWeights)
 {
-    torch::set_num_threads(1);
+    invseg::setComputeThreads(1); // LibTorch and OpenBLAS alike (ctest runs tests side by side)
     const auto out = tempDir("basic");
     const auto o = tinyOptions(out);
     const auto r = trainToyModel(o);
@@ -148,7 +149,7 @@ TEST(ToyTrainer, LossesFallAndTheExportLoadsWithTheTrainedWeights)
 
 TEST(ToyTrainer, Fp16ExportStoresHalfWeightsAndStillLoads)
 {
-    torch::set_num_threads(1);
+    invseg::setComputeThreads(1); // LibTorch and OpenBLAS alike (ctest runs tests side by side)
     const auto out = tempDir("fp16");
     auto o = tinyOptions(out);
     o.vaeSteps = 2;
@@ -165,7 +166,7 @@ TEST(ToyTrainer, Fp16ExportStoresHalfWeightsAndStillLoads)
 
 TEST(ToyTrainer, ResumeContinuesFromTheSavedStepAndRepeatsAStraightRun)
 {
-    torch::set_num_threads(1);
+    invseg::setComputeThreads(1); // LibTorch and OpenBLAS alike (ctest runs tests side by side)
     const auto straight = tempDir("straight");
     auto o = tinyOptions(straight);
     o.vaeSteps = 6;
@@ -226,7 +227,7 @@ TEST(ToyTrainer, ResumeContinuesFromTheSavedStepAndRepeatsAStraightRun)
 
 TEST(ToyTrainer, ValidationCurveIsLoggedAndTheExportIsTheEma)
 {
-    torch::set_num_threads(1);
+    invseg::setComputeThreads(1); // LibTorch and OpenBLAS alike (ctest runs tests side by side)
     const auto out = tempDir("val");
     auto o = tinyOptions(out);
     o.vaeSteps = 4;

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the engine, CLI and core tests against the venv's PyTorch 2.x (the GPU machine's version) on this machine:
+#   packaging/torch2/build.sh [BUILD_DIR]      default: build-torch2 at the repository root
+# The venv comes from make-venv.sh (a no-op when it is up to date). Configured with the CUDA toolkit (every CUDA code
+# path compiles: INVSEG_REQUIRE_CUDA), without the GUI and OpenCV, with the peer tests (ctest -L peer) on the venv's
+# Python. Reconfigures only when the torch in the venv changed; the build itself is incremental (and ccache'd when
+# CMAKE_CXX_COMPILER_LAUNCHER=ccache is set), so a rerun with nothing changed takes seconds.
+# Environment: JOBS (default nproc), CUDA_HOME (default /usr/local/cuda when it exists), CMAKE_GENERATOR (default Ninja,
+# as packaging/gpu/device-check.sh: with ccache the two build folders then share compiled objects).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build-torch2}
+[[ $build = /* ]] || build=$root/$build
+venv=$root/.venv
+jobs=${JOBS:-$(nproc)}
+
+bash "$root/packaging/torch2/make-venv.sh" "$venv"
+prefix=$("$venv/bin/python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
+# C++ ABI: the 2.11 wheel is built with the C++11 ABI and its TorchConfig no longer passes _GLIBCXX_USE_CXX11_ABI
+# (TORCH_CXX_FLAGS is empty), so the project compiles with GCC's default, the same ABI as Debian's GoogleTest, zlib
+# and libpng. A wheel with the old ABI would link against none of them: refuse it here rather than at link time.
+if [[ $("$venv/bin/python" -c 'import torch; print(int(torch.compiled_with_cxx11_abi()))') != 1 ]]; then
+  echo "torch2 build: the venv's torch is built with the pre-C++11 ABI; Debian's GoogleTest would not link" >&2
+  exit 1
+fi
+torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
+cuda_home=${CUDA_HOME:-}
+[[ -n $cuda_home || ! -d /usr/local/cuda ]] || cuda_home=/usr/local/cuda
+
+args=(-G "${CMAKE_GENERATOR:-Ninja}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DINVSEG_BUILD_GUI=OFF -DINVSEG_WITH_OPENCV=OFF
+      -DINVSEG_REQUIRE_CUDA=ON -DINVSEG_PEER_TESTS=ON -DINVSEG_PEER_PYTHON="$venv/bin/python")
+if [[ -n $cuda_home ]]; then
+  args+=(-DCUDAToolkit_ROOT="$cuda_home" -DCMAKE_CUDA_COMPILER="$cuda_home/bin/nvcc")
+  export PATH=$cuda_home/bin:$PATH
+fi
+# The wheel's CMake files want an architecture list when no GPU is visible; any one compiles the host code paths.
+export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+
+stamp=$build/.torch2-configured
+want="$torch_version ${args[*]}"
+if [[ ! -f $build/CMakeCache.txt || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  cmake -S "$root" -B "$build" "${args[@]}"
+  echo "$want" > "$stamp"
+fi
+cmake --build "$build" -j "$jobs"
