@@ -43,6 +43,6 @@ sample=$(ls "$share"/samples/*.png 2>/dev/null | grep -v '\.gt\.png$' | head -1 
 env -u INVSEG_RESOURCE_DIR "$root/usr/bin/invseg" segment --image "$sample" \
   --classes-file "${sample%.png}.classes.txt" --steps 2 --out "$work/out" --format voc --quiet
 stem=$(basename "${sample%.png}")
-[ -s "$work/out/$stem.png" ] && [ -s "$work/out/$stem.report.json" ] || fail "the segmentation wrote no outputs"
+[ -s "$work/out/$stem.label.png" ] && [ -s "$work/out/$stem.report.json" ] || fail "the segmentation wrote no outputs"
 grep -qF "\"path\": \"$share/models/toy\"" "$work/out/$stem.report.json" || fail "it did not use the bundled model"
 echo "test-deb: ok"

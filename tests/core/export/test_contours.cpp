@@ -6,6 +6,7 @@
 #include "invseg/exports.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <random>
