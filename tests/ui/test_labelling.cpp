@@ -1,7 +1,7 @@
 // Labelling that never loses work, through the real window: saving beside the image leaves it byte-identical, class
 // lists remap by name, moving on and quitting save or ask, saved labels come back, Segment All keeps hand edits, and
 // the polygon tool and [ ] work.
-#include "ui_test_support.h"
+#include "window_test_support.h"
 
 #include "controllers/image_document.h"
 #include "controllers/segmentation_controller.h"
@@ -112,22 +112,9 @@ struct Labelling : ::testing::Test {
             window->findChild<QListWidget*>(QStringLiteral("fileList"))->item(row)->data(Qt::UserRole).toInt());
     }
 
-    void loadModelAndWait()
-    {
-        QSignalSpy ready(window.get(), &MainWindow::modelReady);
-        window->loadModel(goldenModelPath());
-        for (int i = 0; i < 600 && ready.isEmpty(); ++i)
-            ready.wait(100);
-        ASSERT_EQ(ready.size(), 1);
-        ASSERT_TRUE(ready[0][0].toBool());
-    }
+    void loadModelAndWait() { test::loadModelAndWait(*window); }
 
-    void setRunSteps(int steps)
-    {
-        auto o = window->runPanel()->options();
-        o.steps = steps;
-        window->runPanel()->setOptions(o);
-    }
+    void setRunSteps(int steps) { test::setRunSteps(*window, steps); }
 };
 
 } // namespace

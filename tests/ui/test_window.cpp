@@ -1,5 +1,5 @@
 // The main window end to end: open, run, label map, export, brush + undo/redo, settings, screenshot, translations.
-#include "ui_test_support.h"
+#include "window_test_support.h"
 
 #include "controllers/app_settings.h"
 #include "controllers/image_document.h"
@@ -67,22 +67,9 @@ struct WindowFixture : ::testing::Test {
 
     void TearDown() override { window.reset(); }
 
-    void loadModelAndWait()
-    {
-        QSignalSpy ready(window.get(), &MainWindow::modelReady);
-        window->loadModel(goldenModelPath());
-        for (int i = 0; i < 600 && ready.isEmpty(); ++i)
-            ready.wait(100);
-        ASSERT_EQ(ready.size(), 1);
-        ASSERT_TRUE(ready[0][0].toBool());
-    }
+    void loadModelAndWait() { test::loadModelAndWait(*window); }
 
-    void setRunSteps(int steps)
-    {
-        auto options = window->runPanel()->options();
-        options.steps = steps;
-        window->runPanel()->setOptions(options);
-    }
+    void setRunSteps(int steps) { test::setRunSteps(*window, steps); }
 
     void runAndWait(int steps)
     {
