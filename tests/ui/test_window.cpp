@@ -294,6 +294,26 @@ TEST_F(WindowFixture, SavesAScreenshotAfterARun)
     runAndWait(3);
     const QImage shot = window->grab().toImage();
     ASSERT_FALSE(shot.isNull());
+    // What it shows: the whole window, not a blank or single-colour picture ...
+    EXPECT_EQ(shot.size(), window->size() * shot.devicePixelRatio());
+    QSet<QRgb> colours;
+    for (int y = 0; y < shot.height(); y += 4)
+        for (int x = 0; x < shot.width(); x += 4)
+            colours.insert(shot.pixel(x, y));
+    EXPECT_GT(colours.size(), 50) << "the screenshot is (nearly) blank";
+    // ... and the canvas carries the run's label overlay: hiding the mask changes a good part of the canvas.
+    ImageCanvas* canvas = window->canvas();
+    const QImage withMask = canvas->grab().toImage();
+    canvas->setMaskVisible(false);
+    const QImage withoutMask = canvas->grab().toImage();
+    canvas->setMaskVisible(true);
+    ASSERT_EQ(withMask.size(), withoutMask.size());
+    int changed = 0, total = 0;
+    for (int y = 0; y < withMask.height(); y += 2)
+        for (int x = 0; x < withMask.width(); x += 2, ++total)
+            changed += withMask.pixel(x, y) != withoutMask.pixel(x, y);
+    EXPECT_GT(changed, total / 20) << "no label overlay on the canvas: " << changed << " of " << total
+                                   << " sampled pixels change when the mask is hidden";
     const QString path = QStringLiteral(INVSEG_SCREENSHOT_PATH);
     QDir().mkpath(QFileInfo(path).absolutePath());
     ASSERT_TRUE(shot.save(path)) << path.toStdString();
