@@ -10,8 +10,10 @@ set -euo pipefail
 
 # file: CPack's DEB generator needs it to run dpkg-shlibdeps (the package test of make test builds the .deb).
 # python3-venv, ninja-build: packaging/torch2 (make-venv.sh; build.sh builds build-torch2 with ninja).
+# ccache: every build compiles through it when present (a rebuild or a fresh clone compiles only what changed).
+# clang-format: packaging/check-format.sh, which CI runs.
 engine=(build-essential cmake libtorch-dev libopenblas0-pthread libgtest-dev libgmock-dev nlohmann-json3-dev zlib1g-dev
-        libpng-dev file python3-venv ninja-build)
+        libpng-dev file python3-venv ninja-build ccache clang-format)
 gui=(qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libopencv-dev libgl-dev xvfb
      xauth)
 

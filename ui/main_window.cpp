@@ -174,7 +174,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     }
 }
 
-MainWindow::~MainWindow() { m_controller->shutdown(); }
+MainWindow::~MainWindow()
+{
+    m_controller->shutdown();
+}
 
 void MainWindow::createDocks()
 {
@@ -210,7 +213,10 @@ void MainWindow::createDocks()
     resizeDocks({losses}, {220}, Qt::Vertical);
 }
 
-QAction* MainWindow::action(const QString& objectName) const { return findChild<QAction*>(objectName); }
+QAction* MainWindow::action(const QString& objectName) const
+{
+    return findChild<QAction*>(objectName);
+}
 
 void MainWindow::applySettings()
 {
@@ -391,7 +397,10 @@ void MainWindow::updateActions()
         a->setEnabled(canRun && !running && !m_documents.isEmpty());
 }
 
-void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }
+void MainWindow::showStatus(const QString& text, int timeoutMs)
+{
+    statusBar()->showMessage(text, timeoutMs);
+}
 
 // ---- model ----------------------------------------------------------------------------------------------------------
 
@@ -408,9 +417,8 @@ void MainWindow::loadModel(const QString& path)
 void MainWindow::onModelLoaded(const ModelInfo& info)
 {
     m_loadProgress->hide();
-    m_modelLabel->setText(tr("%1 (%2, %3, %4 px)")
-                              .arg(QFileInfo(info.path).fileName(), info.device, info.dtype)
-                              .arg(info.nativeSize));
+    m_modelLabel->setText(
+        tr("%1 (%2, %3, %4 px)").arg(QFileInfo(info.path).fileName(), info.device, info.dtype).arg(info.nativeSize));
     m_modelLabel->setToolTip(info.path);
     m_settings.modelPath = info.path;
     // the method options this model carries (invseg_defaults.json), where the user has not changed them
@@ -520,7 +528,8 @@ void MainWindow::onRunFinished(quint64, const RunResult& result)
     updateActions();
     m_run->showProgress(result.history.size(), result.history.size(),
                         result.history.isEmpty() ? 0.0 : result.history.last().stepMs, result.totalMs);
-    showStatus(tr("Segmented %1 in %2 s").arg(doc ? doc->displayName() : QString()).arg(result.totalMs / 1000.0, 0, 'f', 1));
+    showStatus(
+        tr("Segmented %1 in %2 s").arg(doc ? doc->displayName() : QString()).arg(result.totalMs / 1000.0, 0, 'f', 1));
     Q_EMIT runEnded(true);
     m_batch->runEnded();
 }

@@ -31,8 +31,8 @@ namespace {
 
 const QStringList& imageSuffixes()
 {
-    static const QStringList s{QStringLiteral("png"), QStringLiteral("jpg"),  QStringLiteral("jpeg"),
-                               QStringLiteral("bmp"), QStringLiteral("tif"),  QStringLiteral("tiff"),
+    static const QStringList s{QStringLiteral("png"),  QStringLiteral("jpg"), QStringLiteral("jpeg"),
+                               QStringLiteral("bmp"),  QStringLiteral("tif"), QStringLiteral("tiff"),
                                QStringLiteral("webp"), QStringLiteral("ppm"), QStringLiteral("pgm")};
     return s;
 }
@@ -49,14 +49,10 @@ bool isImageFile(const QString& path)
 QString stateText(LabelState state)
 {
     switch (state) {
-    case LabelState::Unlabelled:
-        return MainWindow::tr("unlabelled");
-    case LabelState::Segmented:
-        return MainWindow::tr("segmented");
-    case LabelState::Edited:
-        return MainWindow::tr("edited");
-    case LabelState::Saved:
-        return MainWindow::tr("saved");
+    case LabelState::Unlabelled: return MainWindow::tr("unlabelled");
+    case LabelState::Segmented: return MainWindow::tr("segmented");
+    case LabelState::Edited: return MainWindow::tr("edited");
+    case LabelState::Saved: return MainWindow::tr("saved");
     }
     return {};
 }
@@ -142,7 +138,10 @@ ImageDocument* MainWindow::currentDocument() const
     return m_current >= 0 && m_current < m_documents.size() ? m_documents[m_current] : nullptr;
 }
 
-bool MainWindow::showDocument(int index) { return switchTo(index, true); }
+bool MainWindow::showDocument(int index)
+{
+    return switchTo(index, true);
+}
 
 bool MainWindow::switchTo(int index, bool checkUnsaved)
 {
@@ -287,12 +286,15 @@ bool MainWindow::confirmLeave(ImageDocument* doc)
         return false;
     if (saveDocument(doc, &error))
         return true;
-    QMessageBox::warning(this, tr("Save labels"), tr("The labels of %1 could not be saved: %2")
-                                                      .arg(doc->displayName(), error));
+    QMessageBox::warning(this, tr("Save labels"),
+                         tr("The labels of %1 could not be saved: %2").arg(doc->displayName(), error));
     return false;
 }
 
-bool MainWindow::saveCurrent(QString* error) { return saveDocument(currentDocument(), error); }
+bool MainWindow::saveCurrent(QString* error)
+{
+    return saveDocument(currentDocument(), error);
+}
 
 bool MainWindow::saveDocument(ImageDocument* doc, QString* error)
 {
@@ -317,8 +319,8 @@ bool MainWindow::saveDocument(ImageDocument* doc, QString* error)
     }
     doc->setSaved();
     doc->setSavedClasses(m_classes->classes());
-    const QString png = QFileInfo(QString::fromStdString(invseg::labelFilesFor(doc->path().toStdString()).labelPng))
-                            .fileName();
+    const QString png =
+        QFileInfo(QString::fromStdString(invseg::labelFilesFor(doc->path().toStdString()).labelPng)).fileName();
     showStatus(notes.isEmpty() ? tr("Saved %1").arg(png)
                                : tr("Saved %1 (%2)").arg(png, notes.join(QStringLiteral("; "))));
     return true;
@@ -411,17 +413,17 @@ void MainWindow::exportDialog()
 
 void MainWindow::openFilesDialog()
 {
-    const QString filter = tr("Images (%1);;All files (*)")
-                               .arg(QStringLiteral("*.") + imageSuffixes().join(QStringLiteral(" *.")));
-    const QStringList files =
-        QFileDialog::getOpenFileNames(this, tr("Open images"), m_settings.lastDirectory, filter);
+    const QString filter =
+        tr("Images (%1);;All files (*)").arg(QStringLiteral("*.") + imageSuffixes().join(QStringLiteral(" *.")));
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open images"), m_settings.lastDirectory, filter);
     if (!files.isEmpty())
         openPaths(files);
 }
 
 void MainWindow::openFolderDialog()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"), m_settings.lastDirectory);
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"),
+                                                          m_settings.lastDirectory);
     if (!dir.isEmpty())
         openPaths({dir});
 }

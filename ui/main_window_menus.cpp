@@ -60,25 +60,25 @@ void MainWindow::createFileMenu()
     file->addAction(makeAction(this, tr("Choose Model F&ile…"), QStringLiteral("actionModelFile"), QKeySequence(),
                                [this] { chooseModel(false); }));
     file->addSeparator();
-    file->addAction(makeAction(this, tr("&Save Labels"), QStringLiteral("actionSave"), QKeySequence(tr("Ctrl+S")),
-                               [this] {
-                                   QString error;
-                                   if (currentDocument() && !saveCurrent(&error))
-                                       QMessageBox::warning(this, tr("Save labels"), error);
-                               }));
+    file->addAction(
+        makeAction(this, tr("&Save Labels"), QStringLiteral("actionSave"), QKeySequence(tr("Ctrl+S")), [this] {
+            QString error;
+            if (currentDocument() && !saveCurrent(&error))
+                QMessageBox::warning(this, tr("Save labels"), error);
+        }));
     file->addAction(makeAction(this, tr("&Export…"), QStringLiteral("actionExport"), QKeySequence(tr("Ctrl+E")),
                                [this] { exportDialog(); }));
-    file->addAction(makeAction(this, tr("Export &All Labelled Images…"), QStringLiteral("actionExportAll"),
-                               QKeySequence(), [this] {
-                                   const QString dir = QFileDialog::getExistingDirectory(
-                                       this, tr("Export all into"), m_settings.lastDirectory);
-                                   QString error;
-                                   if (!dir.isEmpty() && !exportAll(dir, &error))
-                                       QMessageBox::warning(this, tr("Export"), error);
-                               }));
+    file->addAction(
+        makeAction(this, tr("Export &All Labelled Images…"), QStringLiteral("actionExportAll"), QKeySequence(), [this] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all into"),
+                                                                  m_settings.lastDirectory);
+            QString error;
+            if (!dir.isEmpty() && !exportAll(dir, &error))
+                QMessageBox::warning(this, tr("Export"), error);
+        }));
     file->addSeparator();
-    file->addAction(makeAction(this, tr("&Quit"), QStringLiteral("actionQuit"), QKeySequence(tr("Ctrl+Q")),
-                               [this] { close(); }));
+    file->addAction(
+        makeAction(this, tr("&Quit"), QStringLiteral("actionQuit"), QKeySequence(tr("Ctrl+Q")), [this] { close(); }));
 }
 
 void MainWindow::createEditMenu()
@@ -119,10 +119,12 @@ void MainWindow::createEditMenu()
     m_tools[0]->setChecked(true);
     m_tools[4]->setToolTip(tr("Polygon: click the corners, Enter or double-click fills with the class, Esc cancels"));
     edit->addSeparator();
-    edit->addAction(makeAction(this, tr("S&maller Brush"), QStringLiteral("actionBrushSmaller"), QKeySequence(tr("[")),
-                               [this] { m_brushSize->setValue(m_brushSize->value() - std::max(1, m_brushSize->value() / 8)); }));
-    edit->addAction(makeAction(this, tr("&Larger Brush"), QStringLiteral("actionBrushLarger"), QKeySequence(tr("]")),
-                               [this] { m_brushSize->setValue(m_brushSize->value() + std::max(1, m_brushSize->value() / 8)); }));
+    edit->addAction(
+        makeAction(this, tr("S&maller Brush"), QStringLiteral("actionBrushSmaller"), QKeySequence(tr("[")),
+                   [this] { m_brushSize->setValue(m_brushSize->value() - std::max(1, m_brushSize->value() / 8)); }));
+    edit->addAction(
+        makeAction(this, tr("&Larger Brush"), QStringLiteral("actionBrushLarger"), QKeySequence(tr("]")),
+                   [this] { m_brushSize->setValue(m_brushSize->value() + std::max(1, m_brushSize->value() / 8)); }));
     edit->addSeparator();
     edit->addAction(makeAction(this, tr("Clear Labels"), QStringLiteral("actionClearLabels"), QKeySequence(), [this] {
         auto* doc = currentDocument();
@@ -143,8 +145,8 @@ void MainWindow::createViewMenu()
                               [this] { m_canvas->zoomIn(); });
     zoomIn->setShortcuts({QKeySequence(tr("Ctrl+=")), QKeySequence(QKeySequence::ZoomIn)});
     m_viewMenu->addAction(zoomIn);
-    m_viewMenu->addAction(makeAction(this, tr("Zoom &Out"), QStringLiteral("actionZoomOut"),
-                                     QKeySequence(tr("Ctrl+-")), [this] { m_canvas->zoomOut(); }));
+    m_viewMenu->addAction(makeAction(this, tr("Zoom &Out"), QStringLiteral("actionZoomOut"), QKeySequence(tr("Ctrl+-")),
+                                     [this] { m_canvas->zoomOut(); }));
     m_viewMenu->addAction(makeAction(this, tr("&Fit to Window"), QStringLiteral("actionFit"),
                                      QKeySequence(tr("Ctrl+F")), [this] { m_canvas->fitToWindow(); }));
     m_viewMenu->addAction(makeAction(this, tr("&Actual Size"), QStringLiteral("actionActualSize"),
@@ -172,8 +174,8 @@ void MainWindow::createRunMenu()
     auto* runAct = makeAction(this, tr("&Segment Image"), QStringLiteral("actionRun"), QKeySequence(tr("F5")),
                               [this] { runCurrent(); });
     runAct->setIcon(appIcon(QStringLiteral("run")));
-    auto* stopAct =
-        makeAction(this, tr("S&top"), QStringLiteral("actionStop"), QKeySequence(tr("Esc")), [this] { stopRun(); });
+    auto* stopAct = makeAction(this, tr("S&top"), QStringLiteral("actionStop"), QKeySequence(tr("Esc")),
+                               [this] { stopRun(); });
     stopAct->setIcon(appIcon(QStringLiteral("stop")));
     run->addAction(runAct);
     run->addAction(stopAct);

@@ -34,14 +34,14 @@ struct StepUpdate {
 /// The outcome of a finished run.
 struct RunResult {
     quint64 jobId = 0;
-    QStringList classNames;     ///< label i ↔ classNames[i]; [0] = background
-    QImage labels;              ///< Indexed8 at the input image's size, pixel = label
-    QVector<QImage> maps;       ///< final M̂ per class (grey)
+    QStringList classNames;      ///< label i ↔ classNames[i]; [0] = background
+    QImage labels;               ///< Indexed8 at the input image's size, pixel = label
+    QVector<QImage> maps;        ///< final M̂ per class (grey)
     QVector<QImage> initialMaps; ///< baseline maps per class (grey)
-    QVector<QImage> anchors;    ///< the last step's anchor maps per class (grey; empty for the baseline)
+    QVector<QImage> anchors;     ///< the last step's anchor maps per class (grey; empty for the baseline)
     QVector<LossPoint> history;
     double totalMs = 0;
-    QString reportJson;         ///< the engine's report (options, prompt, timings): everything to repeat the run
+    QString reportJson; ///< the engine's report (options, prompt, timings): everything to repeat the run
 };
 
 /// What a loaded model is.
@@ -58,10 +58,10 @@ struct ModelInfo {
 struct AttentionMaps {
     quint64 jobId = 0;
     QString prompt;
-    QStringList tokens;              ///< readable text of each token between start and end of text
-    QVector<int> levels;             ///< the UNet levels present (0 = full latent resolution)
-    QVector<QVector<QImage>> maps;   ///< maps[i][k]: level levels[i], token k
-    QVector<QImage> weighted;        ///< the run's level weighting, at the top level's resolution
+    QStringList tokens;            ///< readable text of each token between start and end of text
+    QVector<int> levels;           ///< the UNet levels present (0 = full latent resolution)
+    QVector<QVector<QImage>> maps; ///< maps[i][k]: level levels[i], token k
+    QVector<QImage> weighted;      ///< the run's level weighting, at the top level's resolution
 };
 
 /// Registers the types above for queued connections (idempotent).

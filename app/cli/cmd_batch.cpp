@@ -37,7 +37,8 @@ as images, and the output folder may be DIR itself: no input is ever replaced.
   --resume             skip images whose report exists (a restarted job carries on where it stopped)
   --keep-going         on a bad image, report it and go on (exit 1 at the end); the default stops
 options:
-)") + kSegmentOptionsHelp + R"(  --baseline           the diffusion baseline (no optimisation; the same as --steps 0)
+)") + kSegmentOptionsHelp +
+           R"(  --baseline           the diffusion baseline (no optimisation; the same as --steps 0)
 
 With --format coco the COCO file is DIR/coco.json, or DIR/coco.shard-I-of-N.json for a shard; it covers every
 image of the shard that is done, including those skipped by --resume (read back from NAME.label.png, so keep voc).
@@ -160,8 +161,8 @@ int cmdBatch(const Argv& argv)
             names.push_back(fs::path(p).filename().string());
         }
         const std::string name = shards == 1 ? "coco.json"
-                                             : "coco.shard-" + std::to_string(shard) + "-of-" +
-                                                   std::to_string(shards) + ".json";
+                                             : "coco.shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) +
+                                                   ".json";
         const std::string cocoPath = (fs::path(setup.outDir) / name).string();
         checkReplaceable(cocoPath, inputs);
         writeCoco(cocoPath, names, maps, Segmenter::normalizeClasses(setup.classes));

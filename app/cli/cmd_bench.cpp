@@ -77,8 +77,8 @@ Checkpoint archConfigs(const std::string& arch)
     } else if (arch == "toy") {
         const std::string path = resourcePath("models/toy");
         if (!std::filesystem::exists(path))
-            throw Error(ErrorKind::Io, "--arch toy reads the bundled model's configs, and there is none at '" +
-                                           path + "'");
+            throw Error(ErrorKind::Io,
+                        "--arch toy reads the bundled model's configs, and there is none at '" + path + "'");
         // Only the text encoder's weights are read (the tokenizer's pad id and the variant come with them); the
         // UNet and VAE sizes come straight from their configs, since readCheckpoint leaves unread components'
         // configs at their SD 1.5 defaults.
@@ -128,9 +128,9 @@ Stats stats(std::vector<double> v)
 
 int cmdBench(const Argv& argv)
 {
-    const Args args(argv, {"arch", "model", "device", "dtype", "steps", "repeat", "size", "classes", "views", "threads",
-                           "json"},
-                    {"help", "reuse-self-attention", "channels-last"});
+    const Args args(
+        argv, {"arch", "model", "device", "dtype", "steps", "repeat", "size", "classes", "views", "threads", "json"},
+        {"help", "reuse-self-attention", "channels-last"});
     if (args.has("help")) {
         std::cout << kHelp;
         return kExitOk;

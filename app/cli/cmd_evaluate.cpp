@@ -1,4 +1,5 @@
-// `invseg evaluate --dataset SPEC --method baseline|invseg|chance`: dataset-level mIoU of the baseline, of InvSeg, or of guessing.
+// `invseg evaluate --dataset SPEC --method baseline|invseg|chance`: dataset-level mIoU of the baseline, of InvSeg, or
+// of guessing.
 #include "args.h"
 #include "cli.h"
 #include "commands.h"
@@ -12,11 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <random>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -70,9 +71,9 @@ std::vector<int> presentClasses(const LabelMap& gt, int numClasses)
 
 int cmdEvaluate(const Argv& argv)
 {
-    auto valueOptions = std::set<std::string>{"dataset", "method", "split", "limit", "json", "toy-size", "model",
-                                              "steps", "lr", "timestep", "views", "seed", "image-size", "config",
-                                              "device", "dtype", "threads"};
+    auto valueOptions = std::set<std::string>{"dataset",    "method", "split",  "limit",    "json",   "toy-size",
+                                              "model",      "steps",  "lr",     "timestep", "views",  "seed",
+                                              "image-size", "config", "device", "dtype",    "threads"};
     const Args args(argv, valueOptions, {"help", "quiet", "channels-last"});
     if (args.has("help")) {
         std::cout << help();
@@ -194,8 +195,8 @@ int cmdEvaluate(const Argv& argv)
         confusion.merge(one);
         if (!quiet)
             std::cerr << "[" << i + 1 << "/" << count << "] " << id << ": " << present.size() << " classes, mIoU "
-                      << std::fixed << std::setprecision(1) << one.meanIou() << " (running "
-                      << confusion.meanIou() << ")\n";
+                      << std::fixed << std::setprecision(1) << one.meanIou() << " (running " << confusion.meanIou()
+                      << ")\n";
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -81,7 +81,7 @@ int cmdInspect(const Argv& argv)
               << "version:         " << (ck.variant == SdVariant::Sd1 ? "Stable Diffusion 1.x" : "Stable Diffusion 2.x")
               << "\n"
               << "prediction type: " << toString(ck.scheduler.predictionType)
-              << (ck.predictionTypeKnown ? ""
+              << (ck.predictionTypeKnown   ? ""
                   : j.contains("verified") ? " (detected from the UNet's response; override with --prediction-type)"
                                            : " (not stated by the file; detected from the UNet when it loads)")
               << "\n";

@@ -30,7 +30,8 @@ DIR may be the images' own folder: no input, and no file invseg did not write, i
 the file instead).
 
 options:
-)") + kSegmentOptionsHelp + R"(  --baseline           the diffusion baseline (no optimisation; the same as --steps 0)
+)") + kSegmentOptionsHelp +
+           R"(  --baseline           the diffusion baseline (no optimisation; the same as --steps 0)
 
 Every input is checked before the model loads: a missing or unreadable image writes nothing. Ctrl+C stops
 cleanly after the current step.

@@ -29,11 +29,13 @@ namespace fs = std::filesystem;
 namespace invseg::cli {
 
 const std::set<std::string> kSegmentValueOptions = {
-    "classes", "classes-file", "model", "steps", "device", "dtype", "config", "out", "format", "lr", "timestep",
-    "views", "seed", "image-size", "overlay-alpha", "epsilon", "colormap", "heads-from", "threads"};
+    "classes",       "classes-file", "model",    "steps",      "device", "dtype", "config",
+    "out",           "format",       "lr",       "timestep",   "views",  "seed",  "image-size",
+    "overlay-alpha", "epsilon",      "colormap", "heads-from", "threads"};
 const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline", "channels-last", "overwrite"};
 
-const char* kSegmentOptionsHelp = R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
+const char* kSegmentOptionsHelp =
+    R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
   --classes-file FILE  class names, one per line ('#' comments; a leading 'background' line keeps indices)
   --model PATH         a diffusers folder or a .safetensors/.ckpt single file (default: the bundled toy model)
   --heads-from DIR     attention head counts for a single file from this diffusers folder (non-standard models)
@@ -148,7 +150,8 @@ OutputFormats OutputFormats::parse(const std::string& list)
         else if (item == "all")
             f.voc = f.overlay = f.heatmaps = f.labelme = f.coco = true;
         else
-            throw UsageError("unknown output format '" + item + "' (choose from voc, overlay, heatmaps, labelme, coco)");
+            throw UsageError("unknown output format '" + item +
+                             "' (choose from voc, overlay, heatmaps, labelme, coco)");
     }
     return f;
 }
@@ -283,9 +286,8 @@ std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions
     const auto t0 = std::chrono::steady_clock::now();
     auto model = SdModel::load(path, mo);
     if (!quiet)
-        std::cerr << "model: " << path << " (" << toString(model->variant()) << ", "
-                  << model->nativeImageSize() << " px, " << model->device().str() << ", " << dtypeName(model->dtype())
-                  << ") loaded in "
+        std::cerr << "model: " << path << " (" << toString(model->variant()) << ", " << model->nativeImageSize()
+                  << " px, " << model->device().str() << ", " << dtypeName(model->dtype()) << ") loaded in "
                   << formatSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
                   << "\n";
     return model;
@@ -387,8 +389,8 @@ void checkOutputs(const SegmentSetup& setup, const std::string& imagePath, const
         checkReplaceable(path, inputs);
     const std::string report = reportPath(setup.outDir, imagePath);
     if (!setup.overwrite && fs::exists(report))
-        throw Error(ErrorKind::InvalidInput, "'" + imagePath + "' was already segmented into '" + setup.outDir +
-                                                 "' (" + report +
+        throw Error(ErrorKind::InvalidInput, "'" + imagePath + "' was already segmented into '" + setup.outDir + "' (" +
+                                                 report +
                                                  " exists): pass --overwrite to replace those outputs"
                                                  " (or --resume with batch to skip done images)");
 }
@@ -423,10 +425,11 @@ LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const
         }
         if (setup.formats.heatmaps) {
             namespace F = torch::nn::functional;
-            auto maps = F::interpolate(result.maps.unsqueeze(0), F::InterpolateFuncOptions()
-                                                                     .size(std::vector<int64_t>{image.height, image.width})
-                                                                     .mode(torch::kBilinear)
-                                                                     .align_corners(false))[0]
+            auto maps = F::interpolate(result.maps.unsqueeze(0),
+                                       F::InterpolateFuncOptions()
+                                           .size(std::vector<int64_t>{image.height, image.width})
+                                           .mode(torch::kBilinear)
+                                           .align_corners(false))[0]
                             .clamp(0, 1)
                             .contiguous();
             const auto cmap = colormapFromName(setup.colormap);
@@ -445,8 +448,8 @@ LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const
             std::error_code ec;
             auto rel = fs::relative(fs::absolute(imagePath), fs::absolute(setup.outDir), ec);
             const std::string imageRef = ec || rel.empty() ? fs::absolute(imagePath).string() : rel.string();
-            auto labelme =
-                toLabelme(labels, result.classNames, imageRef, image.width, image.height, setup.labelmeEpsilon);
+            auto labelme = toLabelme(labels, result.classNames, imageRef, image.width, image.height,
+                                     setup.labelmeEpsilon);
             markOwnLabelme(labelme, false);
             writeJsonAtomic(files.labelmeJson, labelme);
             written.push_back(files.labelmeJson);

@@ -1,12 +1,12 @@
 // invseg-studio: starts the Qt application, installs the translation, shows the main window.
 #include "controllers/app_settings.h"
-#include "icons.h"
 #include "controllers/segmentation_controller.h"
+#include "icons.h"
 #include "main_window.h"
 
 #include <QApplication>
-#include <QCoreApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -133,7 +133,8 @@ int main(int argc, char** argv)
                              QTimer::singleShot(200, shoot);
                      });
     if (!screenshot.isEmpty()) {
-        QObject::connect(&window, &invseg::ui::MainWindow::runEnded, &window, [shoot] { QTimer::singleShot(200, shoot); });
+        QObject::connect(&window, &invseg::ui::MainWindow::runEnded, &window,
+                         [shoot] { QTimer::singleShot(200, shoot); });
         // The start-up model load begins on the first turn of the event loop, so whether one is under way is known
         // only then: the fallback shoots when nothing is loading or running (modelReady and runEnded shoot otherwise).
         QTimer::singleShot(500, &window, [&window, shoot] {

@@ -17,8 +17,8 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -107,7 +107,8 @@ std::string gitCommit()
     if (out.empty())
         return "unknown";
     // a dirty tree is worth knowing about when the recipe is repeated
-    const std::string dirtyCmd = std::string("git -C '") + INVSEG_SOURCE_DIR + "' status --porcelain -- core app 2>/dev/null";
+    const std::string dirtyCmd = std::string("git -C '") + INVSEG_SOURCE_DIR +
+                                 "' status --porcelain -- core app 2>/dev/null";
     if (FILE* p = ::popen(dirtyCmd.c_str(), "r")) {
         char buf[8];
         if (std::fgets(buf, sizeof buf, p))
@@ -135,13 +136,16 @@ int main(int argc, char** argv)
     using namespace invseg;
     std::map<std::string, std::string> values;
     std::vector<std::string> flags;
-    const std::vector<std::string> valueKeys{"out", "device", "threads", "size", "seed", "vae-steps", "vae-batch",
-                                             "vae-lr", "steps", "batch", "lr", "warmup", "pool", "unet-channels",
-                                             "unet-layers", "vae-channels", "text-width", "text-layers",
-                                             "save-every", "max-minutes", "write-samples", "class-prompts", "stop-at",
-                                             "vae-thing-weight", "vae-crop", "init-from", "decay", "attributes", "caption-names",
-                                             "caption-dropout", "t-range", "min-snr", "ema", "val-every",
-                                             "val-scenes", "val-weights", "val-timestep"};
+    const std::vector<std::string> valueKeys{"out",           "device",          "threads",     "size",
+                                             "seed",          "vae-steps",       "vae-batch",   "vae-lr",
+                                             "steps",         "batch",           "lr",          "warmup",
+                                             "pool",          "unet-channels",   "unet-layers", "vae-channels",
+                                             "text-width",    "text-layers",     "save-every",  "max-minutes",
+                                             "write-samples", "class-prompts",   "stop-at",     "vae-thing-weight",
+                                             "vae-crop",      "init-from",       "decay",       "attributes",
+                                             "caption-names", "caption-dropout", "t-range",     "min-snr",
+                                             "ema",           "val-every",       "val-scenes",  "val-weights",
+                                             "val-timestep"};
     std::string commandLine = "invseg-train-toy";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -308,10 +312,11 @@ int main(int argc, char** argv)
                   << (threads.openBlas ? std::to_string(threads.requested) : std::string("not present")) << "; commit "
                   << o.gitCommit << ")" << std::endl;
         const auto r = train::trainToyModel(o, cb);
-        std::cout << std::setprecision(4) << (r.finished ? "finished" : "stopped early") << ": vae steps "
-                  << r.vaeSteps << " (loss " << r.vaeLoss << "), unet steps " << r.unetSteps << " (loss "
-                  << r.unetLoss << ", first 50 " << r.firstUnetLoss << "), validation mIoU " << r.valMiou << ", scaling_factor " << r.scalingFactor
-                  << ", weights " << r.modelBytes << " bytes, " << formatSeconds(r.seconds) << " wall\n";
+        std::cout << std::setprecision(4) << (r.finished ? "finished" : "stopped early") << ": vae steps " << r.vaeSteps
+                  << " (loss " << r.vaeLoss << "), unet steps " << r.unetSteps << " (loss " << r.unetLoss
+                  << ", first 50 " << r.firstUnetLoss << "), validation mIoU " << r.valMiou << ", scaling_factor "
+                  << r.scalingFactor << ", weights " << r.modelBytes << " bytes, " << formatSeconds(r.seconds)
+                  << " wall\n";
         return r.finished ? 0 : 3;
     } catch (const invseg::Error& e) {
         std::cerr << "invseg-train-toy: " << e.what() << "\n";

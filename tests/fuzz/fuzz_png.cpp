@@ -31,8 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (!palette && !gray && !rgb)
         return 0;
     const auto type = palette ? png::kPalette : gray ? png::kGray : png::kRgb;
-    const std::vector<uint8_t> again =
-        png::encode(int(d.header.width), int(d.header.height), type, d.samples8.data(), d.palette);
+    const std::vector<uint8_t> again = png::encode(int(d.header.width), int(d.header.height), type, d.samples8.data(),
+                                                   d.palette);
     const png::Decoded back = png::decode(again.data(), again.size(), "again.png", int64_t(1) << 20);
     if (back.samples8 != d.samples8 || (palette && back.palette != d.palette))
         std::abort();

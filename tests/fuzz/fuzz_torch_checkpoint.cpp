@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (size < 1)
         return 0;
     // Storages "0".."3" of 64 bytes each: enough for any dtype and small views.
-    std::vector<test::ZipMember> members{{"archive/data.pkl", std::string(reinterpret_cast<const char*>(data) + 1, size - 1)}};
+    std::vector<test::ZipMember> members{
+        {"archive/data.pkl", std::string(reinterpret_cast<const char*>(data) + 1, size - 1)}};
     for (int k = 0; k < 4; ++k)
         members.push_back({"archive/data/" + std::to_string(k), std::string(64, char(k * 17 + 1))});
     members.push_back({"archive/version", "3\n"});

@@ -1,4 +1,5 @@
-// Dialogs and shutdown: About names the versions, the inspector lays out one tile per token, shutdown mid-run is prompt.
+// Dialogs and shutdown: About names the versions, the inspector lays out one tile per token, shutdown mid-run is
+// prompt.
 #include "ui_test_support.h"
 
 #include "controllers/segmentation_controller.h"

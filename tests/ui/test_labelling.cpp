@@ -366,7 +366,8 @@ TEST_F(Labelling, PolygonToolFillsAndEscCancels)
     ASSERT_EQ(canvas->tool(), ImageCanvas::Tool::Polygon);
     canvas->setFocus();
     auto click = [&](int x, int y) {
-        QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, canvas->toWidget(QPointF(x + 0.5, y + 0.5)).toPoint());
+        QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier,
+                          canvas->toWidget(QPointF(x + 0.5, y + 0.5)).toPoint());
     };
     click(10, 10);
     click(40, 10);
@@ -440,14 +441,15 @@ TEST_F(Labelling, HiddenClassesAreTransparentOnTheCanvas)
 
 TEST_F(Labelling, TheShortcutListNamesTheCommandsAndTheirKeys)
 {
-    QList<QAction*> actions{window->action(QStringLiteral("actionSave")), window->action(QStringLiteral("actionPolygon")),
+    QList<QAction*> actions{window->action(QStringLiteral("actionSave")),
+                            window->action(QStringLiteral("actionPolygon")),
                             window->action(QStringLiteral("actionBrushLarger"))};
     ShortcutsDialog dialog(actions);
     QStringList rows;
     for (int i = 0; i < dialog.table()->rowCount(); ++i)
         rows << dialog.table()->item(i, 0)->text() + QStringLiteral("=") + dialog.table()->item(i, 1)->text();
-    EXPECT_TRUE(rows.contains(QStringLiteral("Save Labels=") + QKeySequence(QStringLiteral("Ctrl+S")).toString(
-                                                                    QKeySequence::NativeText)))
+    EXPECT_TRUE(rows.contains(QStringLiteral("Save Labels=") +
+                              QKeySequence(QStringLiteral("Ctrl+S")).toString(QKeySequence::NativeText)))
         << rows.join(QStringLiteral(" | ")).toStdString();
     EXPECT_TRUE(rows.contains(QStringLiteral("Polygon=P")));
     EXPECT_TRUE(rows.contains(QStringLiteral("Larger Brush=]")));

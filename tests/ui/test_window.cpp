@@ -17,6 +17,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,18 +28,16 @@
 #include <QProgressBar>
 #include <QProgressDialog>
 #include <QPushButton>
-#include <QUrl>
-#include <QStatusBar>
-#include <QTest>
-#include <QWheelEvent>
-#include <QFile>
-#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QUndoStack>
+#include <QUrl>
+#include <QWheelEvent>
 
 #include <gtest/gtest.h>
 

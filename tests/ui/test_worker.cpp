@@ -77,8 +77,8 @@ TEST(SegmentationWorker, EmitsStartedThenEveryStepThenFinishedInOrder)
     EXPECT_FALSE(last.refinedMaps[0].isNull());
     EXPECT_EQ(last.anchors.size(), 3);
     EXPECT_FALSE(last.labels.isNull());
-    EXPECT_EQ(result.classNames, (QStringList{QStringLiteral("background"), QStringLiteral("sky"),
-                                              QStringLiteral("grass")}));
+    EXPECT_EQ(result.classNames,
+              (QStringList{QStringLiteral("background"), QStringLiteral("sky"), QStringLiteral("grass")}));
     EXPECT_EQ(result.labels.size(), QSize(64, 48));
     EXPECT_EQ(result.history.size(), 3);
     EXPECT_EQ(result.maps.size(), 3);

@@ -19,7 +19,7 @@ struct AppSettings {
     QString dtype = QStringLiteral("fp32");
     invseg::SegmentOptions options;
     QStringList recentFiles;
-    QStringList classes; ///< without background
+    QStringList classes;         ///< without background
     QVector<QColor> classColors; ///< background first
     QByteArray geometry;
     QByteArray windowState;

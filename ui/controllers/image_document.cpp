@@ -14,7 +14,10 @@ ImageDocument::ImageDocument(const QString& path, QObject* parent) : QObject(par
     m_undo.setUndoLimit(100);
 }
 
-QString ImageDocument::displayName() const { return QFileInfo(m_path).fileName(); }
+QString ImageDocument::displayName() const
+{
+    return QFileInfo(m_path).fileName();
+}
 
 bool ImageDocument::ensureLoaded()
 {

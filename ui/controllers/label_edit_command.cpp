@@ -14,7 +14,10 @@ LabelEditCommand::LabelEditCommand(ImageDocument* document, const QRect& rect, c
     setText(text);
 }
 
-void LabelEditCommand::undo() { apply(m_before); }
+void LabelEditCommand::undo()
+{
+    apply(m_before);
+}
 
 void LabelEditCommand::redo()
 {

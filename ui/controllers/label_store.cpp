@@ -20,7 +20,10 @@
 namespace invseg::ui {
 namespace {
 
-std::string local(const QString& path) { return QFile::encodeName(path).toStdString(); }
+std::string local(const QString& path)
+{
+    return QFile::encodeName(path).toStdString();
+}
 
 /// Rasterises a labelme file's polygons and rectangles (in file order, as labelme does) into a label map.
 bool readLabelme(const QString& path, StoredLabels* out, QString* error)
@@ -175,8 +178,8 @@ bool LabelStore::save(const LabelSaveRequest& r, QStringList* notes, QString* er
                                       uint8_t(r.colors[i].blue())};
             saveRgbPng(files.overlayPng,
                        colorOverlay(toEngineImage(r.image), labels, float(r.overlayOpacity), palette));
-            const std::string coco = outDir.filePath(image.completeBaseName() + QStringLiteral(".coco.json"))
-                                         .toStdString();
+            const std::string coco =
+                outDir.filePath(image.completeBaseName() + QStringLiteral(".coco.json")).toStdString();
             checkReplaceable(coco, inputs);
             writeJsonAtomic(coco, toCoco({CocoImage{local(image.fileName()), &labels}}, names));
         }

@@ -11,22 +11,22 @@ namespace invseg::ui {
 
 /// Labels read from disk.
 struct StoredLabels {
-    QImage labels;     ///< Indexed8, pixel = index into names
-    QStringList names; ///< background first; empty when the file came without a class list
+    QImage labels;      ///< Indexed8, pixel = index into names
+    QStringList names;  ///< background first; empty when the file came without a class list
     bool edited = true; ///< hand-edited (our labelme mark says so; anything else read back counts as the user's work)
-    QString source;    ///< the file the labels came from
+    QString source;     ///< the file the labels came from
 };
 
 /// What to write for one image.
 struct LabelSaveRequest {
     QString imagePath;
-    QString outDir;      ///< "" = beside the image
-    QImage image;        ///< the image's pixels (for the overlay and sizes)
-    QImage labels;       ///< Indexed8 label map
-    QStringList names;   ///< background first
-    bool edited = false; ///< recorded in the labelme file's mark
+    QString outDir;                  ///< "" = beside the image
+    QImage image;                    ///< the image's pixels (for the overlay and sizes)
+    QImage labels;                   ///< Indexed8 label map
+    QStringList names;               ///< background first
+    bool edited = false;             ///< recorded in the labelme file's mark
     bool withOverlayAndCoco = false; ///< also NAME.overlay.png and NAME.coco.json (the Export command)
-    QVector<QColor> colors; ///< overlay colours, background first
+    QVector<QColor> colors;          ///< overlay colours, background first
     double overlayOpacity = 0.5;
 };
 

@@ -31,7 +31,10 @@ SegmentationController::SegmentationController(QObject* parent) : QObject(parent
     m_thread.start();
 }
 
-SegmentationController::~SegmentationController() { shutdown(); }
+SegmentationController::~SegmentationController()
+{
+    shutdown();
+}
 
 void SegmentationController::shutdown()
 {

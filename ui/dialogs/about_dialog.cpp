@@ -18,8 +18,8 @@ AboutDialog::AboutDialog(const QString& modelText, const QString& deviceText, QW
                 "<p>Model: %5<br>Running on: %6</p>")
                  .arg(QStringLiteral(INVSEG_VERSION), SegmentationWorker::libtorchVersion(),
                       QString::fromLatin1(qVersion()),
-                      SegmentationWorker::availableDevices().join(QStringLiteral(", ")),
-                      modelText.toHtmlEscaped(), deviceText.toHtmlEscaped());
+                      SegmentationWorker::availableDevices().join(QStringLiteral(", ")), modelText.toHtmlEscaped(),
+                      deviceText.toHtmlEscaped());
     auto* layout = new QVBoxLayout(this);
     auto* label = new QLabel(m_text, this);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);

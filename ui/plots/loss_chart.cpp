@@ -139,7 +139,10 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent), d(new Private)
     refresh();
 }
 
-LossChart::~LossChart() { delete d; }
+LossChart::~LossChart()
+{
+    delete d;
+}
 
 void LossChart::clear()
 {

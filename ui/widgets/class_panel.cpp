@@ -233,7 +233,10 @@ void ClassPanel::addClass(const QString& name)
     Q_EMIT classesChanged();
 }
 
-void ClassPanel::emitRemap(const QVector<int>& lut) { Q_EMIT labelsRemapped(lut); }
+void ClassPanel::emitRemap(const QVector<int>& lut)
+{
+    Q_EMIT labelsRemapped(lut);
+}
 
 void ClassPanel::removeActiveClass()
 {

@@ -43,8 +43,14 @@ void ImageCanvas::setDocument(ImageDocument* document)
     update();
 }
 
-QPointF ImageCanvas::toImage(QPointF p) const { return (p - m_offset) / m_zoom; }
-QPointF ImageCanvas::toWidget(QPointF p) const { return p * m_zoom + m_offset; }
+QPointF ImageCanvas::toImage(QPointF p) const
+{
+    return (p - m_offset) / m_zoom;
+}
+QPointF ImageCanvas::toWidget(QPointF p) const
+{
+    return p * m_zoom + m_offset;
+}
 
 void ImageCanvas::setZoom(double zoom, QPointF anchor)
 {
@@ -60,8 +66,14 @@ void ImageCanvas::setZoom(double zoom, QPointF anchor)
     Q_EMIT zoomChanged(m_zoom);
 }
 
-void ImageCanvas::zoomIn() { setZoom(m_zoom * kZoomStep); }
-void ImageCanvas::zoomOut() { setZoom(m_zoom / kZoomStep); }
+void ImageCanvas::zoomIn()
+{
+    setZoom(m_zoom * kZoomStep);
+}
+void ImageCanvas::zoomOut()
+{
+    setZoom(m_zoom / kZoomStep);
+}
 
 void ImageCanvas::fitToWindow()
 {
@@ -78,7 +90,10 @@ void ImageCanvas::fitToWindow()
     Q_EMIT zoomChanged(m_zoom);
 }
 
-void ImageCanvas::actualSize() { setZoom(1.0); }
+void ImageCanvas::actualSize()
+{
+    setZoom(1.0);
+}
 
 void ImageCanvas::setOverlayOpacity(double opacity)
 {
@@ -111,7 +126,10 @@ void ImageCanvas::setBrushSize(int size)
     Q_EMIT brushSizeChanged(m_brush);
 }
 
-void ImageCanvas::setActiveClass(int index) { m_activeClass = std::clamp(index, 0, 254); }
+void ImageCanvas::setActiveClass(int index)
+{
+    m_activeClass = std::clamp(index, 0, 254);
+}
 
 void ImageCanvas::clampOffset()
 {

@@ -36,9 +36,8 @@ MapGallery::MapGallery(QWidget* parent) : QWidget(parent)
     scroll->setWidget(m_gridHost);
     layout->addWidget(scroll, 1);
     setMinimumWidth(3 * 80 + 40);
-    connect(m_colormapBox, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
-        setColormap(static_cast<Colormap>(m_colormapBox->itemData(i).toInt()));
-    });
+    connect(m_colormapBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int i) { setColormap(static_cast<Colormap>(m_colormapBox->itemData(i).toInt())); });
     rebuild();
 }
 

@@ -121,9 +121,18 @@ void RunPanel::setDevices(const QStringList& devices)
     setDevice(current.isEmpty() ? devices.value(0) : current);
 }
 
-QString RunPanel::device() const { return m_device->currentText(); }
-QString RunPanel::dtype() const { return m_dtype->currentText(); }
-bool RunPanel::baselineOnly() const { return m_baseline->isChecked(); }
+QString RunPanel::device() const
+{
+    return m_device->currentText();
+}
+QString RunPanel::dtype() const
+{
+    return m_dtype->currentText();
+}
+bool RunPanel::baselineOnly() const
+{
+    return m_baseline->isChecked();
+}
 
 void RunPanel::setDevice(const QString& device)
 {
@@ -158,7 +167,10 @@ void RunPanel::setRunning(bool running)
     }
 }
 
-void RunPanel::setRunEnabled(bool enabled) { m_run->setEnabled(enabled && !m_running); }
+void RunPanel::setRunEnabled(bool enabled)
+{
+    m_run->setEnabled(enabled && !m_running);
+}
 
 void RunPanel::showProgress(int step, int totalSteps, double stepMs, double elapsedMs)
 {
@@ -179,9 +191,18 @@ void RunPanel::resetProgress()
     m_stepLabel->clear();
 }
 
-int RunPanel::progressValue() const { return m_progress->value(); }
-int RunPanel::progressMaximum() const { return m_progress->maximum(); }
+int RunPanel::progressValue() const
+{
+    return m_progress->value();
+}
+int RunPanel::progressMaximum() const
+{
+    return m_progress->maximum();
+}
 
-void RunPanel::showMessage(const QString& text) { m_message->setText(text); }
+void RunPanel::showMessage(const QString& text)
+{
+    m_message->setText(text);
+}
 
 } // namespace invseg::ui

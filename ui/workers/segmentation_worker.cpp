@@ -19,8 +19,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <tuple>
 #include <thread>
+#include <tuple>
 
 namespace invseg::ui {
 namespace {
@@ -43,10 +43,8 @@ QVector<QImage> mapsToImages(const torch::Tensor& maps)
     QVector<QImage> out;
     if (!maps.defined() || maps.dim() != 3)
         return out;
-    const auto bytes = (maps.detach().to(torch::kCPU, torch::kFloat).clamp(0, 1) * 255.0)
-                           .round()
-                           .to(torch::kByte)
-                           .contiguous();
+    const auto bytes =
+        (maps.detach().to(torch::kCPU, torch::kFloat).clamp(0, 1) * 255.0).round().to(torch::kByte).contiguous();
     const int C = static_cast<int>(bytes.size(0)), h = static_cast<int>(bytes.size(1)),
               w = static_cast<int>(bytes.size(2));
     const auto* src = bytes.data_ptr<uint8_t>();
@@ -84,7 +82,10 @@ torch::Tensor normalized(const torch::Tensor& m)
     return (m - lo) / (hi - lo).clamp_min(1e-12);
 }
 
-LossPoint lossPoint(const StepReport& r) { return LossPoint{r.step, r.loss, r.csc, r.entropy, r.stepMs}; }
+LossPoint lossPoint(const StepReport& r)
+{
+    return LossPoint{r.step, r.loss, r.csc, r.entropy, r.stepMs};
+}
 
 } // namespace
 
@@ -341,8 +342,9 @@ void SegmentationWorker::inspectAttention(quint64 jobId, const QImage& image, co
             for (size_t k = 0; k < positions.size(); ++k) {
                 const auto m = normalized(mean.select(1, positions[k]).reshape({h, w}));
                 maps << mapsToImages(m.unsqueeze(0)).value(0);
-                const double weight =
-                    level < static_cast<int>(options.levelWeights.size()) ? options.levelWeights[level] : 0.0;
+                const double weight = level < static_cast<int>(options.levelWeights.size())
+                                          ? options.levelWeights[level]
+                                          : 0.0;
                 if (weight > 0) {
                     const auto up = F::interpolate(m.unsqueeze(0).unsqueeze(0),
                                                    F::InterpolateFuncOptions()

@@ -3,8 +3,8 @@
 
 #include "run_types.h"
 
-#include <QObject>
 #include <QImage>
+#include <QObject>
 #include <QString>
 #include <QStringList>
 

@@ -51,8 +51,8 @@ public:
     uint64_t predictedPixels(int c) const;
 
     uint64_t images() const { return m_images; }
-    uint64_t countedPixels() const { return m_counted; }    ///< pixels with a valid ground truth
-    uint64_t ignoredPixels() const { return m_ignored; }    ///< ground truth 255 or out of range
+    uint64_t countedPixels() const { return m_counted; } ///< pixels with a valid ground truth
+    uint64_t ignoredPixels() const { return m_ignored; } ///< ground truth 255 or out of range
     uint64_t invalidPredictions() const { return m_invalidPredictions; }
 
     /// True when class c occurs in the ground truth or the prediction of a counted pixel (union > 0).

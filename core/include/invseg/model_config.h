@@ -18,7 +18,8 @@ struct UNetConfig {
     int64_t inChannels = 4;
     int64_t outChannels = 4;
     std::vector<int64_t> blockOutChannels{320, 640, 1280, 1280};
-    std::vector<int64_t> numHeads{8, 8, 8, 8};    ///< attention heads per level (diffusers attention_head_dim quirk resolved)
+    std::vector<int64_t> numHeads{8, 8, 8,
+                                  8}; ///< attention heads per level (diffusers attention_head_dim quirk resolved)
     std::vector<bool> crossAttnDown{true, true, true, false}; ///< which down levels have attentions
     int64_t layersPerBlock = 2;
     int64_t crossAttentionDim = 768;
@@ -26,7 +27,7 @@ struct UNetConfig {
     bool upcastAttention = false;
     int64_t normNumGroups = 32;
     double normEps = 1e-5;
-    int64_t sampleSize = 64;   ///< native latent size (pixels / 8)
+    int64_t sampleSize = 64; ///< native latent size (pixels / 8)
     bool flipSinToCos = true;
     double freqShift = 0.0;
     int64_t timeEmbedDim() const { return blockOutChannels.at(0) * 4; }
@@ -55,7 +56,7 @@ struct TextEncoderConfig {
     int64_t hiddenSize = 768;
     int64_t intermediateSize = 3072;
     int64_t numHeads = 12;
-    int64_t numLayers = 12;   ///< layers actually run (SD2: the penultimate layer, so 23 of OpenCLIP's 24)
+    int64_t numLayers = 12; ///< layers actually run (SD2: the penultimate layer, so 23 of OpenCLIP's 24)
     int64_t maxPositions = 77;
     Activation activation = Activation::QuickGelu;
     double layerNormEps = 1e-5;

@@ -26,13 +26,13 @@ struct SegmentOptions {
     /// Weight of each UNet resolution level's cross-attention maps; level 0 is the full latent resolution
     /// (64×64 for SD 1.5 at 512²). Default: the second and third levels, {64: 0, 32: 0.3, 16: 0.7, 8: 0}.
     std::vector<double> levelWeights{0.0, 0.3, 0.7, 0.0};
-    double temperature = 0.1;      ///< T of the class posteriors
-    double anchorThreshold = 0.5;  ///< δ of the soft anchors
-    double tau = 0.1;              ///< τ of the contrastive softmax
-    double entropyWeight = 1.0;    ///< λ
-    double learningRate = 1e-2;    ///< Adam
-    int steps = 20;                ///< K; 0 = the diffusion baseline
-    int views = 2;                 ///< 1 = identity only, 2 = identity + horizontal flip
+    double temperature = 0.1;     ///< T of the class posteriors
+    double anchorThreshold = 0.5; ///< δ of the soft anchors
+    double tau = 0.1;             ///< τ of the contrastive softmax
+    double entropyWeight = 1.0;   ///< λ
+    double learningRate = 1e-2;   ///< Adam
+    int steps = 20;               ///< K; 0 = the diffusion baseline
+    int views = 2;                ///< 1 = identity only, 2 = identity + horizontal flip
     /// Compute the self-attention matrix A once (first pass) and reuse it every step, which lets the UNet
     /// forward stop after the last cross-attention layer the losses use.
     bool reuseSelfAttention = false;

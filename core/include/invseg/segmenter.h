@@ -19,10 +19,10 @@ class SdModel;
 /// Progress of one optimisation step. Maps are filled only when SegmentCallbacks::wantMaps is set; they are float32
 /// CPU tensors at the UNet's top resolution [C', h, w] with channel 0 = background, then the user's classes.
 struct StepReport {
-    int step = 0;        ///< 1..K (0 = the initial pass, before any update)
+    int step = 0; ///< 1..K (0 = the initial pass, before any update)
     int totalSteps = 0;
     double loss = 0, csc = 0, entropy = 0;
-    double stepMs = 0;   ///< wall time of this step
+    double stepMs = 0; ///< wall time of this step
     double elapsedMs = 0;
     torch::Tensor refinedMaps; ///< M̂_c
     torch::Tensor anchors;     ///< w_c
@@ -33,7 +33,7 @@ struct StepReport {
 /// Per-run hooks. Both are called on the thread that runs segment().
 struct SegmentCallbacks {
     std::function<void(const StepReport&)> onStep;
-    bool wantMaps = false;                   ///< fill StepReport's maps (costs a little)
+    bool wantMaps = false;                     ///< fill StepReport's maps (costs a little)
     const std::atomic<bool>* cancel = nullptr; ///< checked every step and between UNet blocks
 };
 
@@ -45,7 +45,7 @@ struct SegmentResult {
     std::vector<StepReport> history;     ///< losses and timings of every step (no maps)
     std::string prompt;
     std::vector<std::vector<int64_t>> tokenPositions; ///< per class (background first), positions in the 77
-    std::vector<int64_t> promptIds;      ///< the prompt's token ids (77, padded)
+    std::vector<int64_t> promptIds;                   ///< the prompt's token ids (77, padded)
     /// [L, D] float32 CPU: the text conditioning of the final pass, i.e. the encoder output with the learned
     /// vectors in place (equal to the encoder output everywhere else).
     torch::Tensor conditioning;

@@ -13,7 +13,7 @@ namespace invseg {
 
 /// A tensor's description as stored in the file.
 struct TensorInfo {
-    std::string dtype;           ///< the safetensors spelling: "F16", "BF16", "F32", "I64", ...
+    std::string dtype; ///< the safetensors spelling: "F16", "BF16", "F32", "I64", ...
     std::vector<int64_t> shape;
     int64_t numel() const
     {

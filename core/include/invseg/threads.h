@@ -5,8 +5,8 @@ namespace invseg {
 
 /// What setComputeThreads did.
 struct ComputeThreads {
-    int requested = 0;   ///< the count asked for (after 0 -> cores)
-    int torch = 0;       ///< torch::get_num_threads() afterwards (OpenMP / intra-op pool)
+    int requested = 0;     ///< the count asked for (after 0 -> cores)
+    int torch = 0;         ///< torch::get_num_threads() afterwards (OpenMP / intra-op pool)
     bool openBlas = false; ///< true when an OpenBLAS in the process was told the same count
 };
 

@@ -25,10 +25,10 @@ namespace invseg {
 /// Copies are cheap and share the vocabulary and the cache.
 class ClipTokenizer {
 public:
-    static constexpr int64_t kBos = 49406;          ///< <|startoftext|>
-    static constexpr int64_t kEos = 49407;          ///< <|endoftext|>; also SD1's pad id (SD2 pads with 0)
+    static constexpr int64_t kBos = 49406; ///< <|startoftext|>
+    static constexpr int64_t kEos = 49407; ///< <|endoftext|>; also SD1's pad id (SD2 pads with 0)
     static constexpr int64_t kVocabSize = 49408;
-    static constexpr int64_t kNumMerges = 48894;    ///< 49408 - 512 byte symbols - 2 specials
+    static constexpr int64_t kNumMerges = 48894; ///< 49408 - 512 byte symbols - 2 specials
     static constexpr int64_t kContextLength = 77;
 
     /// Loads the merges from openai/CLIP's bpe_simple_vocab_16e6.txt(.gz) or from a diffusers/transformers
@@ -48,8 +48,7 @@ public:
     /// [kBos] + encode(text) + [kEos], truncated to maxLength keeping kEos last (maxLength - 2 content tokens at
     /// most), then padded with padId to exactly maxLength ids. SD1 pads with kEos (49407), SD2 with 0.
     /// Throws Error(InvalidInput) if maxLength < 2.
-    std::vector<int64_t> encodePadded(const std::string& text, int64_t padId,
-                                      int64_t maxLength = kContextLength) const;
+    std::vector<int64_t> encodePadded(const std::string& text, int64_t padId, int64_t maxLength = kContextLength) const;
 
     /// The vocabulary string of a token, as vocab.json spells it: bytes_to_unicode characters in UTF-8, with the
     /// end-of-word marker "</w>" kept ("cat</w>" for 2368, "<|endoftext|>" for 49407).

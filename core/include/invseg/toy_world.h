@@ -59,30 +59,30 @@ enum class Texture : uint8_t { Plain, Striped, Dotted, Shaded };
 /// One thing as drawn. Things are listed in drawing order (later ones occlude earlier ones).
 struct Thing {
     int classId = 0;
-    int colour = 0;          ///< index into colourNames()
+    int colour = 0; ///< index into colourNames()
     ThingSize size = ThingSize::Medium;
     Texture texture = Texture::Plain;
-    int supportClassId = 0;  ///< the stuff it stands on, floats on or hangs on
-    int pixels = 0;          ///< pixels it shows in this scene (after occlusion); 0 only at small sizes
+    int supportClassId = 0;             ///< the stuff it stands on, floats on or hangs on
+    int pixels = 0;                     ///< pixels it shows in this scene (after occlusion); 0 only at small sizes
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0; ///< bounding box of its shape in pixels, [x0, x1) x [y0, y1), clipped
-    bool inCaption = false;  ///< true iff pixels > 0; the caption describes exactly these things
+    bool inCaption = false;             ///< true iff pixels > 0; the caption describes exactly these things
 };
 
 struct Scene {
     int width = 0;
     int height = 0;
-    std::vector<uint8_t> rgb;         ///< row-major RGB8, width * height * 3
-    std::vector<uint8_t> labels;      ///< row-major class ids, width * height; never 0, always < kNumClasses
-    std::string caption;              ///< names every class in presentClasses (by name or a classTerms() word) and no other
-    std::vector<int> presentClasses;  ///< sorted ids with at least one pixel
-    std::vector<Thing> things;        ///< in drawing order
+    std::vector<uint8_t> rgb;    ///< row-major RGB8, width * height * 3
+    std::vector<uint8_t> labels; ///< row-major class ids, width * height; never 0, always < kNumClasses
+    std::string caption;         ///< names every class in presentClasses (by name or a classTerms() word) and no other
+    std::vector<int> presentClasses; ///< sorted ids with at least one pixel
+    std::vector<Thing> things;       ///< in drawing order
     uint64_t seed = 0;
 };
 
 struct SceneOptions {
-    int size = 256;     ///< width and height in pixels, kMinSceneSize..kMaxSceneSize
-    int minThings = 1;  ///< 1 <= minThings <= maxThings <= kMaxThingsLimit; the count is uniform in between
-    int maxThings = 4;  ///< (a crowded scene may get fewer when no place is left)
+    int size = 256;    ///< width and height in pixels, kMinSceneSize..kMaxSceneSize
+    int minThings = 1; ///< 1 <= minThings <= maxThings <= kMaxThingsLimit; the count is uniform in between
+    int maxThings = 4; ///< (a crowded scene may get fewer when no place is left)
 };
 
 /// The class names, index = class id; equals resources/toy/classes.txt line by line.
@@ -99,8 +99,8 @@ const std::vector<std::string>& classTerms(int classId);
 /// The ten thing colours ("red", "orange", ...), index = Thing::colour.
 const std::vector<std::string>& colourNames();
 
-const char* sizeName(ThingSize size);       ///< "tiny", "small", "medium", "large", "huge"
-const char* textureName(Texture texture);   ///< "plain", "striped", "dotted", "shaded"
+const char* sizeName(ThingSize size);     ///< "tiny", "small", "medium", "large", "huge"
+const char* textureName(Texture texture); ///< "plain", "striped", "dotted", "shaded"
 
 /// Generates one scene. Throws invseg::Error(InvalidInput) for options out of range (the message names
 /// the option and its range). About 7 ms for 256 x 256 and 3 s for 4096 x 4096 on one core.
@@ -114,7 +114,7 @@ enum class Split { Train, Validation, Test };
 std::pair<uint64_t, uint64_t> splitRange(Split split);
 /// The split a seed belongs to, or nullopt for a seed in none of them.
 std::optional<Split> splitOf(uint64_t seed);
-const char* splitName(Split split);  ///< "train", "validation", "test"
+const char* splitName(Split split); ///< "train", "validation", "test"
 
 /// Parses "A", "A-B" (inclusive) or a comma-separated list of those ("0-99,500") into seeds in the
 /// order given. Throws invseg::Error(InvalidInput) naming the offending part for a malformed number,

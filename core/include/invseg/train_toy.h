@@ -44,9 +44,9 @@ namespace invseg::train {
 /// Everything that decides a run; defaults = the shipped resources/models/toy recipe's architecture.
 struct ToyTrainOptions {
     std::string outDir;
-    std::string device = "cpu";  ///< "cpu", "cuda", "cuda:N"
-    int size = 128;              ///< scene size in pixels (latent = size / 8)
-    uint64_t seed = 0;           ///< initialisation and per-step sampling
+    std::string device = "cpu"; ///< "cpu", "cuda", "cuda:N"
+    int size = 128;             ///< scene size in pixels (latent = size / 8)
+    uint64_t seed = 0;          ///< initialisation and per-step sampling
 
     // stage 1: VAE
     int64_t vaeSteps = 300;
@@ -72,14 +72,15 @@ struct ToyTrainOptions {
     /// photograph of grass and ball and sky and background") instead of the scene's caption, so the words the
     /// method prompts with are trained in that form too.
     double classPromptFraction = 0.5;
-    double attributeFraction = 0.3;   ///< in a class-list prompt, a thing gets its colour ("red ball") this often
-    double captionNameFraction = 0.5; ///< a caption word naming a class by a synonym ("lawn") becomes its name this often
-    bool flipPool = true;        ///< the pool also holds every scene mirrored (caption: left and right swapped)
+    double attributeFraction = 0.3; ///< in a class-list prompt, a thing gets its colour ("red ball") this often
+    double captionNameFraction =
+        0.5;                       ///< a caption word naming a class by a synonym ("lawn") becomes its name this often
+    bool flipPool = true;          ///< the pool also holds every scene mirrored (caption: left and right swapped)
     int64_t tMin = 0, tMax = 1000; ///< training timesteps, uniform in [tMin, tMax)
-    double minSnrGamma = 5.0;    ///< min-SNR loss weights min(SNR, gamma) / SNR; 0 = plain MSE
-    double emaDecay = 0.999;     ///< EMA of the UNet and text-encoder weights (exported); 0 = none
+    double minSnrGamma = 5.0;      ///< min-SNR loss weights min(SNR, gamma) / SNR; 0 = plain MSE
+    double emaDecay = 0.999;       ///< EMA of the UNet and text-encoder weights (exported); 0 = none
     bool trainTokenEmbedding = false;
-    int64_t latentPool = 4096;   ///< train scenes (seeds 0..latentPool-1) encoded once for stage 2
+    int64_t latentPool = 4096; ///< train scenes (seeds 0..latentPool-1) encoded once for stage 2
     std::vector<int64_t> unetChannels{32, 64, 128, 128}; ///< cross-attention at every level but the last
     int64_t unetLayersPerBlock = 1;
     int64_t unetHeads = 4;
@@ -92,51 +93,51 @@ struct ToyTrainOptions {
     std::string initFrom;
 
     // run control
-    int64_t saveEvery = 200;     ///< checkpoint every N steps (both stages); 0 = only at the end
-    bool resume = false;         ///< continue from outDir/checkpoint if there is one
-    double maxMinutes = 0;       ///< > 0: stop stage 2 after this much wall time (of this process) and export
-    int64_t stopAtStep = 0;      ///< > 0: stop stage 2 after this step (the schedule still follows `steps`), export;
-                                 ///< repeats a run that maxMinutes stopped, exactly
+    int64_t saveEvery = 200; ///< checkpoint every N steps (both stages); 0 = only at the end
+    bool resume = false;     ///< continue from outDir/checkpoint if there is one
+    double maxMinutes = 0;   ///< > 0: stop stage 2 after this much wall time (of this process) and export
+    int64_t stopAtStep = 0;  ///< > 0: stop stage 2 after this step (the schedule still follows `steps`), export;
+                             ///< repeats a run that maxMinutes stopped, exactly
     // validation curve
-    double valEveryMinutes = 0;  ///< > 0: score the baseline on validation scenes this often (and at the end)
-    int64_t valScenes = 16;      ///< validation seeds 1e9 .. 1e9 + valScenes - 1
+    double valEveryMinutes = 0; ///< > 0: score the baseline on validation scenes this often (and at the end)
+    int64_t valScenes = 16;     ///< validation seeds 1e9 .. 1e9 + valScenes - 1
     std::vector<double> valLevelWeights{0.4, 0.4, 0.2, 0.0}; ///< the readout of the validation baseline
     int64_t valTimestep = 100;
 
-    bool fp16 = true;            ///< store UNet and text encoder in fp16 (the VAE stays fp32)
-    std::string commandLine;     ///< recorded in MODEL_CARD.md
-    std::string gitCommit;       ///< recorded in MODEL_CARD.md
+    bool fp16 = true;        ///< store UNet and text encoder in fp16 (the VAE stays fp32)
+    std::string commandLine; ///< recorded in MODEL_CARD.md
+    std::string gitCommit;   ///< recorded in MODEL_CARD.md
 };
 
 struct ToyTrainProgress {
-    std::string stage;           ///< "vae", "encode", "unet"
-    int64_t step = 0;            ///< steps done in this stage
+    std::string stage; ///< "vae", "encode", "unet"
+    int64_t step = 0;  ///< steps done in this stage
     int64_t total = 0;
-    double loss = 0;             ///< this step's loss
-    double smoothLoss = 0;       ///< exponential moving average
+    double loss = 0;       ///< this step's loss
+    double smoothLoss = 0; ///< exponential moving average
     double itPerSec = 0;
     double samplesPerSec = 0;
     double etaSeconds = 0;
-    double valMiou = -1;         ///< the latest validation mIoU (baseline, %), -1 before the first
+    double valMiou = -1; ///< the latest validation mIoU (baseline, %), -1 before the first
 };
 
 struct ToyTrainResult {
     int64_t vaeSteps = 0;
     int64_t unetSteps = 0;
-    double vaeLoss = 0;          ///< mean of the last 50 stage-1 losses
-    double unetLoss = 0;         ///< mean of the last 50 stage-2 losses
-    double firstUnetLoss = 0;    ///< mean of the first (up to) 50 stage-2 losses of the whole run (from loss.csv)
+    double vaeLoss = 0;       ///< mean of the last 50 stage-1 losses
+    double unetLoss = 0;      ///< mean of the last 50 stage-2 losses
+    double firstUnetLoss = 0; ///< mean of the first (up to) 50 stage-2 losses of the whole run (from loss.csv)
     double scalingFactor = 0;
-    double seconds = 0;          ///< wall time of this call
-    bool finished = false;       ///< false when stopped by maxMinutes or cancel (the export is then partial)
-    int64_t modelBytes = 0;      ///< size of the exported weights
-    double valMiou = -1;         ///< the last validation mIoU, -1 if none
+    double seconds = 0;     ///< wall time of this call
+    bool finished = false;  ///< false when stopped by maxMinutes or cancel (the export is then partial)
+    int64_t modelBytes = 0; ///< size of the exported weights
+    double valMiou = -1;    ///< the last validation mIoU, -1 if none
 };
 
 struct ToyTrainCallbacks {
     std::function<void(const ToyTrainProgress&)> onProgress; ///< after every step
     std::function<void(const std::string&)> onMessage;       ///< stage changes, checkpoints
-    const std::atomic<bool>* cancel = nullptr;              ///< checked every step; saves, exports, returns
+    const std::atomic<bool>* cancel = nullptr;               ///< checked every step; saves, exports, returns
 };
 
 /// Trains (or resumes) and exports. Throws invseg::Error (InvalidInput for bad options, Io for the folder).

@@ -14,8 +14,8 @@ NoiseSchedule::NoiseSchedule(const SchedulerConfig& config) : m_config(config)
 {
     const int64_t n = config.numTrainTimesteps;
     if (n < 1)
-        throw Error(ErrorKind::InvalidInput, "noise schedule: num_train_timesteps must be positive, got " +
-                                                 std::to_string(n));
+        throw Error(ErrorKind::InvalidInput,
+                    "noise schedule: num_train_timesteps must be positive, got " + std::to_string(n));
     if (!(config.betaStart > 0.0 && config.betaEnd > 0.0 && config.betaStart < 1.0 && config.betaEnd < 1.0))
         throw Error(ErrorKind::InvalidInput, "noise schedule: beta_start and beta_end must lie in (0, 1)");
     std::vector<double> betas(static_cast<size_t>(n));
@@ -61,8 +61,8 @@ NoiseSchedule::Coefs NoiseSchedule::coefs(const torch::Tensor& t, const torch::T
         throw Error(ErrorKind::Shape, std::string("noise schedule ") + what + ": shapes differ: " + shapeString(a) +
                                           " vs " + shapeString(b));
     if (!t.defined() || t.dim() > 1 || t.is_floating_point() || t.is_complex())
-        throw Error(ErrorKind::InvalidInput, std::string("noise schedule ") + what +
-                                                 ": timesteps must be an integer scalar or [B] tensor");
+        throw Error(ErrorKind::InvalidInput,
+                    std::string("noise schedule ") + what + ": timesteps must be an integer scalar or [B] tensor");
     if (t.dim() == 1 && (a.dim() == 0 || t.size(0) != a.size(0)))
         throw Error(ErrorKind::Shape, std::string("noise schedule ") + what + ": " + std::to_string(t.numel()) +
                                           " timesteps for samples " + shapeString(a));

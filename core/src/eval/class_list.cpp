@@ -64,6 +64,9 @@ std::string bundledClassListPath(const std::string& name)
     throw Error(ErrorKind::InvalidInput, "unknown class list '" + name + "' (bundled: voc, context, cocoobj)");
 }
 
-std::vector<std::string> bundledClassList(const std::string& name) { return loadClassList(bundledClassListPath(name)); }
+std::vector<std::string> bundledClassList(const std::string& name)
+{
+    return loadClassList(bundledClassListPath(name));
+}
 
 } // namespace invseg

@@ -21,8 +21,8 @@ void checkMap(const LabelMap& m, const char* what)
     if (m.labels.size() != size_t(m.width) * size_t(m.height))
         throw Error(ErrorKind::InvalidInput, std::string("confusion matrix: ") + what + " map buffer holds " +
                                                  std::to_string(m.labels.size()) + " labels, " +
-                                                 std::to_string(m.width) + "x" + std::to_string(m.height) +
-                                                 " needs " + std::to_string(size_t(m.width) * size_t(m.height)));
+                                                 std::to_string(m.width) + "x" + std::to_string(m.height) + " needs " +
+                                                 std::to_string(size_t(m.width) * size_t(m.height)));
 }
 
 /// JSON numbers: rounded to 4 decimals so reports diff cleanly; NaN becomes null.
@@ -143,7 +143,10 @@ uint64_t ConfusionMatrix::predictedPixels(int c) const
     return s;
 }
 
-bool ConfusionMatrix::present(int c) const { return groundTruthPixels(c) + predictedPixels(c) > 0; }
+bool ConfusionMatrix::present(int c) const
+{
+    return groundTruthPixels(c) + predictedPixels(c) > 0;
+}
 
 std::vector<double> ConfusionMatrix::iou() const
 {

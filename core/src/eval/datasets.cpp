@@ -45,9 +45,8 @@ fs::path resolveVocRoot(const std::string& spec, const fs::path& root, const std
         if (isDir(candidate / "JPEGImages"))
             return candidate;
     throw Error(ErrorKind::Io, spec + ": no JPEGImages/ folder in " + root.string() + ", " +
-                                   (root / yearFolder).string() + " or " +
-                                   (root / "VOCdevkit" / yearFolder).string() + " (expected the VOCdevkit/" +
-                                   yearFolder + " layout)");
+                                   (root / yearFolder).string() + " or " + (root / "VOCdevkit" / yearFolder).string() +
+                                   " (expected the VOCdevkit/" + yearFolder + " layout)");
 }
 
 /// The ids of a VOC-style split file: first token of every non-blank line.
@@ -100,7 +99,8 @@ Dataset openVocStyle(const DatasetSpec& spec, const DatasetOptions& options, con
     for (const std::string& id : ids) {
         if (options.limit > 0 && ds.items.size() >= options.limit)
             break;
-        DatasetItem item{id, (root / "JPEGImages" / (id + ".jpg")).string(), (root / gtFolder / (id + ".png")).string()};
+        DatasetItem item{id, (root / "JPEGImages" / (id + ".jpg")).string(),
+                         (root / gtFolder / (id + ".png")).string()};
         requireFile(item.imagePath, why);
         requireFile(item.groundTruthPath, why);
         ds.items.push_back(std::move(item));
@@ -124,10 +124,10 @@ Dataset openCocoObject(const DatasetSpec& spec, const DatasetOptions& options, c
         throw Error(ErrorKind::Io, specText + ": " + root.string() + " is not a folder");
     ds.root = root.string();
     // "val" → val2017 (COCO 2017's folder names); a split given with its year is taken as is.
-    const std::string folder =
-        options.split.size() > 4 && options.split.compare(options.split.size() - 4, 4, "2017") == 0
-            ? options.split
-            : options.split + "2017";
+    const std::string folder = options.split.size() > 4 &&
+                                       options.split.compare(options.split.size() - 4, 4, "2017") == 0
+                                   ? options.split
+                                   : options.split + "2017";
     const fs::path images = root / "images" / folder;
     const fs::path annotations = root / "annotations" / folder;
     requireDir(images, "image");
@@ -151,9 +151,8 @@ Dataset openCocoObject(const DatasetSpec& spec, const DatasetOptions& options, c
         if (!isFile(gt))
             gt = annotations / (stem + ".png");
         if (!isFile(gt))
-            throw Error(ErrorKind::Io, (annotations / (stem + "_instanceTrainIds.png")).string() +
-                                           ": not found (nor " + stem + ".png), the ground truth of " +
-                                           jpg.filename().string());
+            throw Error(ErrorKind::Io, (annotations / (stem + "_instanceTrainIds.png")).string() + ": not found (nor " +
+                                           stem + ".png), the ground truth of " + jpg.filename().string());
         ds.items.push_back({stem, jpg.string(), gt.string()});
     }
     return ds;
@@ -189,13 +188,14 @@ DatasetSpec parseDatasetSpec(const std::string& spec)
     else if (kind == "toy")
         out.kind = DatasetKind::Toy;
     else
-        throw Error(ErrorKind::InvalidInput, "dataset '" + spec + "': unknown kind '" + kind + "'; expected " +
-                                                 kSpecForms);
+        throw Error(ErrorKind::InvalidInput,
+                    "dataset '" + spec + "': unknown kind '" + kind + "'; expected " + kSpecForms);
     if (out.kind == DatasetKind::Toy) {
         const std::string prefix = "seeds=";
         if (arg.compare(0, prefix.size(), prefix) != 0 || arg.size() == prefix.size())
-            throw Error(ErrorKind::InvalidInput, "dataset '" + spec + "': a toy dataset is toy:seeds=A-B (e.g. "
-                                                                      "toy:seeds=2000000000-2000000099)");
+            throw Error(ErrorKind::InvalidInput, "dataset '" + spec +
+                                                     "': a toy dataset is toy:seeds=A-B (e.g. "
+                                                     "toy:seeds=2000000000-2000000099)");
         out.seeds = arg.substr(prefix.size());
         return out;
     }

@@ -170,7 +170,8 @@ nlohmann::json toCoco(const std::vector<CocoImage>& images, const std::vector<st
         if (!lm || lm->empty() || lm->labels.size() != size_t(lm->width) * size_t(lm->height))
             throw Error(ErrorKind::InvalidInput, "COCO export: no or inconsistent label map for " + img.fileName);
         const int64_t imageId = int64_t(ii) + 1;
-        jsonImages.push_back({{"id", imageId}, {"file_name", img.fileName}, {"width", lm->width}, {"height", lm->height}});
+        jsonImages.push_back(
+            {{"id", imageId}, {"file_name", img.fileName}, {"width", lm->width}, {"height", lm->height}});
 
         const contours::Components comps = contours::connectedComponents(*lm);
         for (const auto& r : comps.regions)
@@ -181,13 +182,14 @@ nlohmann::json toCoco(const std::vector<CocoImage>& images, const std::vector<st
 
         auto addAnnotation = [&](int categoryId, const std::vector<uint32_t>& counts) {
             const auto bbox = cocoRleBbox(counts, lm->height, lm->width);
-            annotations.push_back({{"id", ++annotationId},
-                                   {"image_id", imageId},
-                                   {"category_id", categoryId},
-                                   {"segmentation", {{"size", {lm->height, lm->width}}, {"counts", cocoRleToString(counts)}}},
-                                   {"area", cocoRleArea(counts)},
-                                   {"bbox", {bbox[0], bbox[1], bbox[2], bbox[3]}},
-                                   {"iscrowd", 0}});
+            annotations.push_back(
+                {{"id", ++annotationId},
+                 {"image_id", imageId},
+                 {"category_id", categoryId},
+                 {"segmentation", {{"size", {lm->height, lm->width}}, {"counts", cocoRleToString(counts)}}},
+                 {"area", cocoRleArea(counts)},
+                 {"bbox", {bbox[0], bbox[1], bbox[2], bbox[3]}},
+                 {"iscrowd", 0}});
         };
 
         if (grouping == CocoGrouping::PerComponent) {
@@ -216,7 +218,9 @@ nlohmann::json toCoco(const std::vector<CocoImage>& images, const std::vector<st
     nlohmann::json categories = nlohmann::json::array();
     for (size_t c = 1; c < classNames.size(); ++c)
         categories.push_back({{"id", c}, {"name", classNames[c]}, {"supercategory", ""}});
-    return {{"images", std::move(jsonImages)}, {"annotations", std::move(annotations)}, {"categories", std::move(categories)}};
+    return {{"images", std::move(jsonImages)},
+            {"annotations", std::move(annotations)},
+            {"categories", std::move(categories)}};
 }
 
 } // namespace invseg

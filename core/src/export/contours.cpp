@@ -113,7 +113,8 @@ std::vector<Point> traceOuterBoundary(const Components& components, int id)
 {
     const int w = components.width, h = components.height;
     auto inside = [&](const Point& p) {
-        return p.x >= 0 && p.y >= 0 && p.x < w && p.y < h && components.ids[size_t(p.y) * size_t(w) + size_t(p.x)] == id;
+        return p.x >= 0 && p.y >= 0 && p.x < w && p.y < h &&
+               components.ids[size_t(p.y) * size_t(w) + size_t(p.x)] == id;
     };
     const size_t first = components.regions.at(size_t(id)).firstPixel;
     const Point s{int(first % size_t(w)), int(first / size_t(w))};

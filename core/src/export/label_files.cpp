@@ -17,7 +17,10 @@ bool endsWith(const std::string& s, const std::string& suffix)
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const std::string& prefix)
+{
+    return s.rfind(prefix, 0) == 0;
+}
 
 std::string lower(std::string s)
 {
@@ -42,7 +45,10 @@ LabelFiles labelFilesFor(const std::string& imagePath, const std::string& outDir
     return f;
 }
 
-std::string folderClassesPath(const std::string& dir) { return (fs::path(dir) / "classes.txt").string(); }
+std::string folderClassesPath(const std::string& dir)
+{
+    return (fs::path(dir) / "classes.txt").string();
+}
 
 bool isOwnOutputName(const std::string& fileName)
 {

@@ -49,9 +49,9 @@ nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>&
     for (const Item& item : items) {
         const uint8_t label = item.comps == &holes ? 0 : item.comps->regions[size_t(item.id)].label;
         if (label >= classNames.size())
-            throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": label " +
-                                                     std::to_string(label) + " has no class name (" +
-                                                     std::to_string(classNames.size()) + " names)");
+            throw Error(ErrorKind::InvalidInput, "labelme export of " + imagePath + ": label " + std::to_string(label) +
+                                                     " has no class name (" + std::to_string(classNames.size()) +
+                                                     " names)");
         const std::vector<contours::Point> boundary = contours::traceOuterBoundary(*item.comps, item.id);
         std::vector<std::array<double, 2>> points;
         points.reserve(boundary.size());
@@ -72,12 +72,9 @@ nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>&
                           // labelme 5.4+ writes "mask" on every shape (null except for mask shapes).
                           {"mask", nullptr}});
     }
-    return {{"version", kLabelmeVersion},
-            {"flags", nlohmann::json::object()},
-            {"shapes", std::move(shapes)},
-            {"imagePath", imagePath},
-            {"imageData", nullptr},
-            {"imageHeight", imageHeight},
+    return {{"version", kLabelmeVersion},  {"flags", nlohmann::json::object()},
+            {"shapes", std::move(shapes)}, {"imagePath", imagePath},
+            {"imageData", nullptr},        {"imageHeight", imageHeight},
             {"imageWidth", imageWidth}};
 }
 

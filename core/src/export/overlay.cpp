@@ -64,8 +64,8 @@ const char* colormapName(Colormap colormap)
 Image heatmapImage(const float* values, int width, int height, Colormap colormap)
 {
     if (!values || width <= 0 || height <= 0)
-        throw Error(ErrorKind::InvalidInput, "heatmapImage: no values or empty size " + std::to_string(width) + "x" +
-                                                 std::to_string(height));
+        throw Error(ErrorKind::InvalidInput,
+                    "heatmapImage: no values or empty size " + std::to_string(width) + "x" + std::to_string(height));
     const uint8_t(*table)[3] = nullptr;
     switch (colormap) {
     case Colormap::Viridis: table = colormaps::kViridis; break;

@@ -22,7 +22,8 @@ std::string classesFilePath(const std::string& pngPath)
 void writeVocPng(const std::string& path, const LabelMap& labels, const std::vector<std::string>& classNames)
 {
     if (classNames.empty() || classNames.size() > 255)
-        throw Error(ErrorKind::InvalidInput, path + ": a VOC export needs 1 to 255 class names (background first), got " +
+        throw Error(ErrorKind::InvalidInput, path +
+                                                 ": a VOC export needs 1 to 255 class names (background first), got " +
                                                  std::to_string(classNames.size()));
     std::string list;
     for (const auto& name : classNames) {

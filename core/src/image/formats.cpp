@@ -50,7 +50,8 @@ JpegLayout parseJpeg(const uint8_t* d, size_t n, const std::string& name)
             fail(name, "truncated JPEG (the file ends inside its header)");
         const size_t len = be16(d + pos);
         if (len < 2)
-            fail(name, "corrupt JPEG (segment length " + std::to_string(len) + " at offset " + std::to_string(pos) + ")");
+            fail(name,
+                 "corrupt JPEG (segment length " + std::to_string(len) + " at offset " + std::to_string(pos) + ")");
         if (len > n - pos)
             fail(name, "truncated JPEG (a header segment runs past the end of the file)");
         if (isSof(marker)) {

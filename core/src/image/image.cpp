@@ -42,7 +42,7 @@ std::vector<uint8_t> readFileBounded(const std::string& path, int64_t maxPixels)
     // Saturate: a caller may pass INT64_MAX to mean "no limit", and 9 times that wraps around.
     const uint64_t pixels = uint64_t(std::max<int64_t>(maxPixels, 0));
     const uint64_t cap = pixels > (UINT64_MAX - (uint64_t(16) << 20)) / 9 ? UINT64_MAX
-                                                                           : pixels * 9 + (uint64_t(16) << 20);
+                                                                          : pixels * 9 + (uint64_t(16) << 20);
     if (uint64_t(st.st_size) > cap)
         throw Error(ErrorKind::Unsupported, path + ": file is " + std::to_string(st.st_size) +
                                                 " bytes, more than any image within the limit of " +
@@ -66,7 +66,7 @@ std::vector<uint8_t> readFileBounded(const std::string& path, int64_t maxPixels)
 inline uint8_t toByte(uint64_t c, uint64_t a, uint64_t maxValue)
 {
     const uint64_t m2 = maxValue * maxValue;
-    return uint8_t((( c * a + maxValue * (maxValue - a)) * 255 + m2 / 2) / m2);
+    return uint8_t(((c * a + maxValue * (maxValue - a)) * 255 + m2 / 2) / m2);
 }
 
 /// Interleaved samples (1: gray, 2: gray+alpha, 3: colour, 4: colour+alpha; BGR order when `bgr`) to RGB8.
@@ -122,9 +122,8 @@ Image pngToRgb8(const png::Decoded& d, const std::string& path)
     }
     const uint32_t maxValue = (1u << d.header.bitDepth) - 1;
     const size_t stride = size_t(w) * size_t(d.channels);
-    Image img = d.header.bitDepth == 16
-                    ? toRgb8(d.samples16.data(), w, h, d.channels, stride, false, maxValue)
-                    : toRgb8(d.samples8.data(), w, h, d.channels, stride, false, maxValue);
+    Image img = d.header.bitDepth == 16 ? toRgb8(d.samples16.data(), w, h, d.channels, stride, false, maxValue)
+                                        : toRgb8(d.samples8.data(), w, h, d.channels, stride, false, maxValue);
     if (d.hasColorKey) {
         // tRNS on a gray or RGB image: pixels of exactly this value are fully transparent, hence white.
         const size_t n = size_t(w) * size_t(h);
@@ -145,8 +144,9 @@ Image pngToRgb8(const png::Decoded& d, const std::string& path)
 Image pnmToRgb8(const formats::Pnm& p)
 {
     const size_t stride = size_t(p.width) * size_t(p.channels);
-    return p.maxValue > 255 ? toRgb8(p.samples16.data(), p.width, p.height, p.channels, stride, false, uint32_t(p.maxValue))
-                            : toRgb8(p.samples8.data(), p.width, p.height, p.channels, stride, false, uint32_t(p.maxValue));
+    return p.maxValue > 255
+               ? toRgb8(p.samples16.data(), p.width, p.height, p.channels, stride, false, uint32_t(p.maxValue))
+               : toRgb8(p.samples8.data(), p.width, p.height, p.channels, stride, false, uint32_t(p.maxValue));
 }
 
 #ifdef INVSEG_HAVE_OPENCV
@@ -203,8 +203,8 @@ Image decodeWithOpenCv(std::vector<uint8_t>& bytes, formats::Format fmt, const s
 void checkImageBuffer(const Image& image, const std::string& what)
 {
     if (image.width <= 0 || image.height <= 0)
-        throw Error(ErrorKind::InvalidInput, what + ": empty image (" + std::to_string(image.width) + "x" +
-                                                 std::to_string(image.height) + ")");
+        throw Error(ErrorKind::InvalidInput,
+                    what + ": empty image (" + std::to_string(image.width) + "x" + std::to_string(image.height) + ")");
     if (image.rgb.size() != size_t(image.width) * size_t(image.height) * 3)
         throw Error(ErrorKind::InvalidInput, what + ": image buffer holds " + std::to_string(image.rgb.size()) +
                                                  " bytes, a " + std::to_string(image.width) + "x" +
@@ -274,8 +274,8 @@ ImageInfo probeImage(const std::string& path)
         formatError(path, "not an image file (no PNG, JPEG, BMP, GIF, WebP, TIFF or PPM/PGM signature)");
     const formats::Dimensions dims = formats::probe(fmt, head.data(), head.size(), path);
     if (!dims.known || dims.width > INT32_MAX || dims.height > INT32_MAX)
-        throw Error(ErrorKind::Unsupported, path + ": cannot read the size from this " +
-                                                formats::formatName(fmt) + " header");
+        throw Error(ErrorKind::Unsupported,
+                    path + ": cannot read the size from this " + formats::formatName(fmt) + " header");
     return {formats::formatName(fmt), int(dims.width), int(dims.height)};
 }
 
@@ -286,8 +286,7 @@ Image loadImage(const std::string& path, int64_t maxPixels)
     switch (fmt) {
     case formats::Format::Unknown:
         formatError(path, "not an image file (no PNG, JPEG, BMP, GIF, WebP, TIFF or PPM/PGM signature)");
-    case formats::Format::Png:
-        return pngToRgb8(png::decode(bytes.data(), bytes.size(), path, maxPixels), path);
+    case formats::Format::Png: return pngToRgb8(png::decode(bytes.data(), bytes.size(), path, maxPixels), path);
     case formats::Format::Pnm: return pnmToRgb8(formats::decodePnm(bytes.data(), bytes.size(), path, maxPixels));
     default: break;
     }
@@ -322,8 +321,8 @@ LabelMap loadLabelMap(const std::string& path, int64_t maxPixels)
     if (fmt != formats::Format::Png) {
         if (fmt == formats::Format::Unknown)
             formatError(path, "not an image file (no PNG or PPM/PGM signature)");
-        throw Error(ErrorKind::Unsupported, path + ": label maps must be PNG (indexed or grayscale) or PGM, not " +
-                                                formats::formatName(fmt));
+        throw Error(ErrorKind::Unsupported,
+                    path + ": label maps must be PNG (indexed or grayscale) or PGM, not " + formats::formatName(fmt));
     }
     png::Decoded d = png::decode(bytes.data(), bytes.size(), path, maxPixels);
     const int w = int(d.header.width), h = int(d.header.height);
@@ -385,12 +384,12 @@ void saveIndexedPng(const std::string& path, const LabelMap& labels, const std::
                     path + ": a PNG palette holds 1 to 256 colours, got " + std::to_string(palette.size()));
     for (size_t i = 0; i < labels.labels.size(); ++i)
         if (labels.labels[i] >= palette.size())
-            throw Error(ErrorKind::InvalidInput, path + ": label " + std::to_string(labels.labels[i]) + " at (" +
-                                                     std::to_string(i % size_t(labels.width)) + "," +
-                                                     std::to_string(i / size_t(labels.width)) + ") has no colour in a " +
-                                                     std::to_string(palette.size()) + "-colour palette");
-    const std::vector<uint8_t> bytes =
-        png::encode(labels.width, labels.height, png::kPalette, labels.labels.data(), palette);
+            throw Error(ErrorKind::InvalidInput,
+                        path + ": label " + std::to_string(labels.labels[i]) + " at (" +
+                            std::to_string(i % size_t(labels.width)) + "," + std::to_string(i / size_t(labels.width)) +
+                            ") has no colour in a " + std::to_string(palette.size()) + "-colour palette");
+    const std::vector<uint8_t> bytes = png::encode(labels.width, labels.height, png::kPalette, labels.labels.data(),
+                                                   palette);
     writeFileAtomic(path, bytes.data(), bytes.size());
 }
 

@@ -82,8 +82,8 @@ void checkChunks(const uint8_t* data, size_t size, const std::string& name)
                            std::to_string(len) + " bytes)");
         if (uint64_t(len) + 12 > size - pos)
             fail(name, "truncated PNG (chunk " + tname + " at offset " + std::to_string(pos) + " needs " +
-                           std::to_string(uint64_t(len) + 12) + " bytes, the file has " +
-                           std::to_string(size - pos) + " left)");
+                           std::to_string(uint64_t(len) + 12) + " bytes, the file has " + std::to_string(size - pos) +
+                           " left)");
         if (chunkCrc(type, size_t(len) + 4) != be32(type + 4 + len))
             fail(name, "corrupt PNG (CRC mismatch in chunk " + tname + " at offset " + std::to_string(pos) + ")");
         if (std::memcmp(type, "IEND", 4) == 0)
@@ -344,8 +344,8 @@ std::vector<uint8_t> encode(int width, int height, ColorType colorType, const ui
                             const std::vector<std::array<uint8_t, 3>>& palette)
 {
     if (width <= 0 || height <= 0)
-        throw Error(ErrorKind::InvalidInput, "PNG: cannot encode an empty image (" + std::to_string(width) + "x" +
-                                                 std::to_string(height) + ")");
+        throw Error(ErrorKind::InvalidInput,
+                    "PNG: cannot encode an empty image (" + std::to_string(width) + "x" + std::to_string(height) + ")");
     if (colorType != kRgb && colorType != kGray && colorType != kPalette)
         throw Error(ErrorKind::InvalidInput, "PNG: the encoder writes only 8-bit gray, RGB and palette images");
     if (colorType == kPalette && (palette.empty() || palette.size() > 256))
@@ -359,7 +359,12 @@ std::vector<uint8_t> encode(int width, int height, ColorType colorType, const ui
     Context ctx;
     ctx.out = &out;
     Writer writer(ctx);
-    WriteJob job{png_uint_32(width), png_uint_32(height), colorType, plte.data(), int(plte.size()), pixels,
+    WriteJob job{png_uint_32(width),
+                 png_uint_32(height),
+                 colorType,
+                 plte.data(),
+                 int(plte.size()),
+                 pixels,
                  size_t(width) * size_t(colorType == kRgb ? 3 : 1)};
     if (!callLibpng(writer.png(), writer.info(), writeBody, &job)) {
         if (ctx.outOfMemory)

@@ -15,8 +15,8 @@ void checkTarget(const char* what, int srcW, int srcH, size_t bufferSize, size_t
                                                  std::to_string(srcW) + "x" + std::to_string(srcH) + ", " +
                                                  std::to_string(bufferSize) + " bytes)");
     if (w <= 0 || h <= 0)
-        throw Error(ErrorKind::InvalidInput, std::string(what) + ": target size " + std::to_string(w) + "x" +
-                                                 std::to_string(h) + " is empty");
+        throw Error(ErrorKind::InvalidInput,
+                    std::string(what) + ": target size " + std::to_string(w) + "x" + std::to_string(h) + " is empty");
 }
 
 /// Normalised filter taps of one output sample: weights of source samples first..first+count-1.

@@ -35,7 +35,7 @@ torch::Tensor softAnchors(const torch::Tensor& posteriors, double threshold)
 torch::Tensor anchorClassDistance(const torch::Tensor& S, const torch::Tensor& M)
 {
     const auto Mt = M / (M.sum(-1, /*keepdim=*/true) + 1e-12); // [C, N], each row sums to 1
-    return torch::matmul(S, Mt.transpose(0, 1));                 // [N, C]
+    return torch::matmul(S, Mt.transpose(0, 1));               // [N, C]
 }
 
 torch::Tensor cscLoss(const torch::Tensor& S, const torch::Tensor& M, const torch::Tensor& anchors, double tau,
@@ -44,8 +44,8 @@ torch::Tensor cscLoss(const torch::Tensor& S, const torch::Tensor& M, const torc
     auto D = anchorClassDistance(S, M);
     // Dividing by the mean distance makes τ independent of the image; the mean is a constant of the step.
     D = distanceScale ? D / *distanceScale : D / (D.detach().mean() + 1e-12);
-    const auto logp = torch::log_softmax(-D / tau, /*dim=*/1);       // [N, C]
-    const auto w = anchors.detach().transpose(0, 1);                 // [N, C]
+    const auto logp = torch::log_softmax(-D / tau, /*dim=*/1); // [N, C]
+    const auto w = anchors.detach().transpose(0, 1);           // [N, C]
     const auto total = w.sum();
     if (total.item<double>() <= 0.0)
         return (logp * 0.0).sum();
@@ -54,7 +54,7 @@ torch::Tensor cscLoss(const torch::Tensor& S, const torch::Tensor& M, const torc
 
 torch::Tensor entropyLoss(const torch::Tensor& posteriors)
 {
-    const auto pbar = posteriors.mean(0);                              // [C, N]
+    const auto pbar = posteriors.mean(0); // [C, N]
     return -(pbar * torch::log(pbar.clamp_min(1e-12))).sum(0).mean();
 }
 

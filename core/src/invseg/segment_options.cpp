@@ -32,15 +32,31 @@ nlohmann::json SegmentOptions::toJson() const
             {"channels_last", channelsLast}};
 }
 
-SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j) { return fromJson(j, SegmentOptions()); }
+SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j)
+{
+    return fromJson(j, SegmentOptions());
+}
 
 SegmentOptions SegmentOptions::fromJson(const nlohmann::json& j, const SegmentOptions& base)
 {
     if (!j.is_object())
         throw Error(ErrorKind::InvalidInput, "options must be a JSON object");
-    static const char* kKnown[] = {"prompt_template", "learn_all_positions", "timestep", "seed", "level_weights",
-                                   "temperature", "anchor_threshold", "tau", "entropy_weight", "learning_rate",
-                                   "steps", "views", "reuse_self_attention", "image_size", "device", "dtype",
+    static const char* kKnown[] = {"prompt_template",
+                                   "learn_all_positions",
+                                   "timestep",
+                                   "seed",
+                                   "level_weights",
+                                   "temperature",
+                                   "anchor_threshold",
+                                   "tau",
+                                   "entropy_weight",
+                                   "learning_rate",
+                                   "steps",
+                                   "views",
+                                   "reuse_self_attention",
+                                   "image_size",
+                                   "device",
+                                   "dtype",
                                    "channels_last"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown))

@@ -95,11 +95,11 @@ Prompt buildPrompt(const ClipTokenizer& tok, const std::string& templ, const std
                 break;
             ++fit;
         }
-        throw Error(ErrorKind::InvalidInput,
-                    "the prompt for " + std::to_string(promptClasses.size() - 1) + " classes needs " +
-                        std::to_string(content.size()) + " tokens but only " + std::to_string(room) +
-                        " fit in the text encoder's " + std::to_string(maxLength) + "; at most " +
-                        std::to_string(fit) + " of these classes fit");
+        throw Error(ErrorKind::InvalidInput, "the prompt for " + std::to_string(promptClasses.size() - 1) +
+                                                 " classes needs " + std::to_string(content.size()) +
+                                                 " tokens but only " + std::to_string(room) +
+                                                 " fit in the text encoder's " + std::to_string(maxLength) +
+                                                 "; at most " + std::to_string(fit) + " of these classes fit");
     }
     p.ids.push_back(ClipTokenizer::kBos);
     p.ids.insert(p.ids.end(), content.begin(), content.end());
@@ -117,9 +117,9 @@ struct Pass {
 
 /// Step 1's output: the latent of every view and where the image sits in the model's square.
 struct Latent {
-    torch::Tensor z0;                                     ///< [V, 4, h, w]
+    torch::Tensor z0;                                        ///< [V, 4, h, w]
     int64_t padTop = 0, padLeft = 0, innerH = 0, innerW = 0; ///< the image area in the native square (Pad policy)
-    int64_t h = 0, w = 0, n = 0;                          ///< latent grid, N = h·w
+    int64_t h = 0, w = 0, n = 0;                             ///< latent grid, N = h·w
 };
 
 /// The attention layers a run reads: the weighted cross-attention levels and the top-resolution self-attention,
@@ -485,8 +485,8 @@ void InversionRun::finish(const Pass& pass, const torch::Tensor& A)
 {
     torch::NoGradGuard noGrad;
     const int64_t native = m_model.nativeImageSize();
-    m_result.conditioning =
-        m_p0.index_copy(1, m_learnIdx, m_p.detach().to(m_dtype).unsqueeze(0))[0].to(torch::kCPU, torch::kFloat);
+    m_result.conditioning = m_p0.index_copy(1, m_learnIdx, m_p.detach().to(m_dtype).unsqueeze(0))[0].to(torch::kCPU,
+                                                                                                        torch::kFloat);
     const auto M = refine(pass.crossMaps.to(torch::kFloat), A);
     const auto Mhat = minMaxNormalize(M.slice(0, 0, 1)).reshape({1, m_c, m_latent.h, m_latent.w});
     m_result.maps = Mhat[0].to(torch::kCPU, torch::kFloat);
@@ -501,9 +501,9 @@ void InversionRun::finish(const Pass& pass, const torch::Tensor& A)
                    .slice(3, m_latent.padLeft, m_latent.padLeft + m_latent.innerW);
     }
     full = F::interpolate(full.to(torch::kFloat), F::InterpolateFuncOptions()
-                                                    .size(std::vector<int64_t>{m_imageH, m_imageW})
-                                                    .mode(torch::kBilinear)
-                                                    .align_corners(false));
+                                                      .size(std::vector<int64_t>{m_imageH, m_imageW})
+                                                      .mode(torch::kBilinear)
+                                                      .align_corners(false));
     m_result.labels = full[0].argmax(0).to(torch::kByte).to(torch::kCPU);
 }
 
@@ -513,8 +513,7 @@ nlohmann::json runReport(const SegmentResult& result, const SegmentOptions& opti
     nlohmann::json steps = nlohmann::json::array();
     double stepMsSum = 0;
     for (const auto& s : result.history) {
-        steps.push_back({{"step", s.step}, {"loss", s.loss}, {"csc", s.csc}, {"entropy", s.entropy},
-                         {"ms", s.stepMs}});
+        steps.push_back({{"step", s.step}, {"loss", s.loss}, {"csc", s.csc}, {"entropy", s.entropy}, {"ms", s.stepMs}});
         stepMsSum += s.stepMs;
     }
     return {{"options", options.toJson()},
@@ -525,9 +524,12 @@ nlohmann::json runReport(const SegmentResult& result, const SegmentOptions& opti
             {"total_ms", result.totalMs},
             {"ms_per_step", result.history.empty() ? 0.0 : stepMsSum / result.history.size()},
             {"peak_memory_mb", result.peakMemoryMb},
-            {"model", {{"path", model.path()}, {"variant", toString(model.variant())},
-                       {"device", model.device().str()}, {"dtype", dtypeName(model.dtype())},
-                       {"channels_last", model.channelsLast()}}}};
+            {"model",
+             {{"path", model.path()},
+              {"variant", toString(model.variant())},
+              {"device", model.device().str()},
+              {"dtype", dtypeName(model.dtype())},
+              {"channels_last", model.channelsLast()}}}};
 }
 
 } // namespace
@@ -591,7 +593,8 @@ SegmentResult Segmenter::segment(const torch::Tensor& imageRgb, const std::vecto
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();
         if (what.find("out of memory") != std::string::npos)
-            throw Error(ErrorKind::OutOfMemory, "out of memory on " + model.device().str() + ": " + what.substr(0, 200));
+            throw Error(ErrorKind::OutOfMemory,
+                        "out of memory on " + model.device().str() + ": " + what.substr(0, 200));
         throw Error(ErrorKind::Internal, "LibTorch error while segmenting: " + what.substr(0, 300));
     }
     result.totalMs = msSince(t0);

@@ -16,23 +16,73 @@ struct StorageType {
 };
 
 constexpr StorageType kStorageTypes[] = {
-    {"FloatStorage", "F32"}, {"HalfStorage", "F16"}, {"BFloat16Storage", "BF16"}, {"DoubleStorage", "F64"},
-    {"LongStorage", "I64"},  {"IntStorage", "I32"},  {"ShortStorage", "I16"},     {"CharStorage", "I8"},
+    {"FloatStorage", "F32"}, {"HalfStorage", "F16"},  {"BFloat16Storage", "BF16"}, {"DoubleStorage", "F64"},
+    {"LongStorage", "I64"},  {"IntStorage", "I32"},   {"ShortStorage", "I16"},     {"CharStorage", "I8"},
     {"ByteStorage", "U8"},   {"BoolStorage", "BOOL"},
 };
 
 enum Op : uint8_t {
-    kMark = '(', kStop = '.', kPop = '0', kPopMark = '1', kDup = '2', kBinFloat = 'G', kBinInt = 'J',
-    kBinInt1 = 'K', kBinInt2 = 'M', kNone = 'N', kBinPersId = 'Q', kReduce = 'R', kBinString = 'T',
-    kShortBinString = 'U', kBinUnicode = 'X', kAppend = 'a', kBuild = 'b', kGlobal = 'c', kDict = 'd',
-    kEmptyDict = '}', kAppends = 'e', kBinGet = 'h', kInst = 'i', kLongBinGet = 'j', kList = 'l',
-    kEmptyList = ']', kObj = 'o', kBinPut = 'q', kLongBinPut = 'r', kSetItem = 's', kTuple = 't',
-    kEmptyTuple = ')', kSetItems = 'u', kPersId = 'P', kBinBytes = 'B', kShortBinBytes = 'C',
-    kProto = 0x80, kNewObj = 0x81, kExt1 = 0x82, kExt2 = 0x83, kExt4 = 0x84, kTuple1 = 0x85, kTuple2 = 0x86,
-    kTuple3 = 0x87, kNewTrue = 0x88, kNewFalse = 0x89, kLong1 = 0x8a, kLong4 = 0x8b, kShortBinUnicode = 0x8c,
-    kBinUnicode8 = 0x8d, kBinBytes8 = 0x8e, kEmptySet = 0x8f, kAddItems = 0x90, kFrozenSet = 0x91,
-    kNewObjEx = 0x92, kStackGlobal = 0x93, kMemoize = 0x94, kFrame = 0x95, kByteArray8 = 0x96,
-    kNextBuffer = 0x97, kReadOnlyBuffer = 0x98,
+    kMark = '(',
+    kStop = '.',
+    kPop = '0',
+    kPopMark = '1',
+    kDup = '2',
+    kBinFloat = 'G',
+    kBinInt = 'J',
+    kBinInt1 = 'K',
+    kBinInt2 = 'M',
+    kNone = 'N',
+    kBinPersId = 'Q',
+    kReduce = 'R',
+    kBinString = 'T',
+    kShortBinString = 'U',
+    kBinUnicode = 'X',
+    kAppend = 'a',
+    kBuild = 'b',
+    kGlobal = 'c',
+    kDict = 'd',
+    kEmptyDict = '}',
+    kAppends = 'e',
+    kBinGet = 'h',
+    kInst = 'i',
+    kLongBinGet = 'j',
+    kList = 'l',
+    kEmptyList = ']',
+    kObj = 'o',
+    kBinPut = 'q',
+    kLongBinPut = 'r',
+    kSetItem = 's',
+    kTuple = 't',
+    kEmptyTuple = ')',
+    kSetItems = 'u',
+    kPersId = 'P',
+    kBinBytes = 'B',
+    kShortBinBytes = 'C',
+    kProto = 0x80,
+    kNewObj = 0x81,
+    kExt1 = 0x82,
+    kExt2 = 0x83,
+    kExt4 = 0x84,
+    kTuple1 = 0x85,
+    kTuple2 = 0x86,
+    kTuple3 = 0x87,
+    kNewTrue = 0x88,
+    kNewFalse = 0x89,
+    kLong1 = 0x8a,
+    kLong4 = 0x8b,
+    kShortBinUnicode = 0x8c,
+    kBinUnicode8 = 0x8d,
+    kBinBytes8 = 0x8e,
+    kEmptySet = 0x8f,
+    kAddItems = 0x90,
+    kFrozenSet = 0x91,
+    kNewObjEx = 0x92,
+    kStackGlobal = 0x93,
+    kMemoize = 0x94,
+    kFrame = 0x95,
+    kByteArray8 = 0x96,
+    kNextBuffer = 0x97,
+    kReadOnlyBuffer = 0x98,
 };
 
 } // namespace
@@ -80,8 +130,7 @@ public:
                     fail("frame longer than the rest of the pickle");
                 break;
             }
-            case kStop:
-                return pop();
+            case kStop: return pop();
 
             case kMark:
                 if (m_marks.size() >= kMaxStack)
@@ -305,8 +354,7 @@ private:
     const uint8_t* take(uint64_t n)
     {
         if (n > m_size - m_pos)
-            fail("truncated: needs " + std::to_string(n) + " more bytes, " + std::to_string(m_size - m_pos) +
-                 " left");
+            fail("truncated: needs " + std::to_string(n) + " more bytes, " + std::to_string(m_size - m_pos) + " left");
         const uint8_t* p = m_data + m_pos;
         m_pos += size_t(n);
         return p;

@@ -19,9 +19,9 @@ struct PyObject;
 
 /// A storage named by a persistent id ('storage', torch.<Type>Storage, key, location, numel).
 struct PyStorage {
-    std::string key;     ///< the record name under <archive>/data/
-    std::string dtype;   ///< safetensors spelling: "F32", "F16", "BF16", "I64", ...
-    int64_t numel = 0;   ///< elements, as the persistent id declares (not yet checked against the record)
+    std::string key;   ///< the record name under <archive>/data/
+    std::string dtype; ///< safetensors spelling: "F32", "F16", "BF16", "I64", ...
+    int64_t numel = 0; ///< elements, as the persistent id declares (not yet checked against the record)
 };
 
 /// A tensor as torch._utils._rebuild_tensor_v2 would build it: a view of a storage. Not yet validated.
@@ -36,13 +36,13 @@ struct PyTensor {
 /// cycles (which pickles can express) cost nothing and leak nothing.
 struct PyObject {
     PyKind kind = PyKind::None;
-    int64_t i = 0;                        ///< Bool, Int
-    double f = 0;                         ///< Float
-    std::string s;                        ///< Str, Bytes; Global: the module
-    std::string name;                     ///< Global: the qualified name within the module
-    std::vector<PyObject*> items;         ///< Tuple, List, Set; Dict: key0, value0, key1, value1, ...
-    std::unique_ptr<PyStorage> storage;   ///< Storage
-    std::unique_ptr<PyTensor> tensor;     ///< Tensor
+    int64_t i = 0;                      ///< Bool, Int
+    double f = 0;                       ///< Float
+    std::string s;                      ///< Str, Bytes; Global: the module
+    std::string name;                   ///< Global: the qualified name within the module
+    std::vector<PyObject*> items;       ///< Tuple, List, Set; Dict: key0, value0, key1, value1, ...
+    std::unique_ptr<PyStorage> storage; ///< Storage
+    std::unique_ptr<PyTensor> tensor;   ///< Tensor
 };
 
 /// Runs one pickle (protocol 2 to 5, as torch.save writes it) and returns its result.
@@ -55,11 +55,11 @@ struct PyObject {
 /// `context`. Memory use is bounded by the limits, not by what the input declares; nothing recurses.
 class PickleVm {
 public:
-    static constexpr size_t kMaxObjects = 2'000'000;        ///< values created
-    static constexpr size_t kMaxItems = 16'000'000;         ///< container slots filled, all containers together
-    static constexpr size_t kMaxStack = 1'000'000;          ///< stack depth, and MARK depth
-    static constexpr size_t kMaxMemo = 4'000'000;           ///< highest memo index + 1
-    static constexpr size_t kMaxDims = 64;                  ///< tensor rank
+    static constexpr size_t kMaxObjects = 2'000'000; ///< values created
+    static constexpr size_t kMaxItems = 16'000'000;  ///< container slots filled, all containers together
+    static constexpr size_t kMaxStack = 1'000'000;   ///< stack depth, and MARK depth
+    static constexpr size_t kMaxMemo = 4'000'000;    ///< highest memo index + 1
+    static constexpr size_t kMaxDims = 64;           ///< tensor rank
 
     explicit PickleVm(std::string context);
     PickleVm(const PickleVm&) = delete;

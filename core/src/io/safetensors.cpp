@@ -24,9 +24,9 @@ struct DtypeEntry {
 };
 
 constexpr DtypeEntry kDtypes[] = {
-    {"BOOL", 1}, {"U8", 1},  {"I8", 1},   {"I16", 2},  {"U16", 2},     {"I32", 4},     {"U32", 4},
-    {"I64", 8},  {"U64", 8}, {"F16", 2},  {"BF16", 2}, {"F32", 4},     {"F64", 8},     {"F8_E4M3", 1},
-    {"F8_E5M2", 1}, {"F8_E8M0", 1}, {"C64", 8},
+    {"BOOL", 1}, {"U8", 1},      {"I8", 1},      {"I16", 2},     {"U16", 2},  {"I32", 4},
+    {"U32", 4},  {"I64", 8},     {"U64", 8},     {"F16", 2},     {"BF16", 2}, {"F32", 4},
+    {"F64", 8},  {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"F8_E8M0", 1}, {"C64", 8},
 };
 
 struct Entry {
@@ -37,19 +37,31 @@ struct Entry {
 
 c10::optional<torch::ScalarType> torchType(const std::string& dtype)
 {
-    if (dtype == "BOOL") return torch::kBool;
-    if (dtype == "U8") return torch::kUInt8;
-    if (dtype == "I8") return torch::kInt8;
-    if (dtype == "I16") return torch::kInt16;
-    if (dtype == "I32") return torch::kInt32;
-    if (dtype == "I64") return torch::kInt64;
-    if (dtype == "F16") return torch::kFloat16;
-    if (dtype == "BF16") return torch::kBFloat16;
-    if (dtype == "F32") return torch::kFloat32;
-    if (dtype == "F64") return torch::kFloat64;
+    if (dtype == "BOOL")
+        return torch::kBool;
+    if (dtype == "U8")
+        return torch::kUInt8;
+    if (dtype == "I8")
+        return torch::kInt8;
+    if (dtype == "I16")
+        return torch::kInt16;
+    if (dtype == "I32")
+        return torch::kInt32;
+    if (dtype == "I64")
+        return torch::kInt64;
+    if (dtype == "F16")
+        return torch::kFloat16;
+    if (dtype == "BF16")
+        return torch::kBFloat16;
+    if (dtype == "F32")
+        return torch::kFloat32;
+    if (dtype == "F64")
+        return torch::kFloat64;
 #if defined(TORCH_VERSION_MAJOR) && (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1))
-    if (dtype == "F8_E4M3") return torch::kFloat8_e4m3fn;
-    if (dtype == "F8_E5M2") return torch::kFloat8_e5m2;
+    if (dtype == "F8_E4M3")
+        return torch::kFloat8_e4m3fn;
+    if (dtype == "F8_E5M2")
+        return torch::kFloat8_e5m2;
 #endif
     return c10::nullopt;
 }
@@ -97,8 +109,7 @@ public:
             return out;
         }
         return torch::from_blob(
-            ptr, e.info.shape, [keepAlive](void*) mutable { keepAlive.reset(); },
-            torch::TensorOptions().dtype(*type));
+            ptr, e.info.shape, [keepAlive](void*) mutable { keepAlive.reset(); }, torch::TensorOptions().dtype(*type));
     }
 
     std::map<std::string, std::string> metadata() const override { return m_metadata; }
@@ -182,7 +193,8 @@ private:
             uint64_t numel = 1;
             bool overflow = false;
             for (const auto& d : t["shape"]) {
-                if (!d.is_number_integer() || d.get<int64_t>() < 0 || (d.is_number_unsigned() && d.get<uint64_t>() > uint64_t(INT64_MAX)))
+                if (!d.is_number_integer() || d.get<int64_t>() < 0 ||
+                    (d.is_number_unsigned() && d.get<uint64_t>() > uint64_t(INT64_MAX)))
                     fail("entry '" + name + "' has a negative or non-integer shape dimension");
                 const uint64_t dim = d.get<uint64_t>();
                 if (dim != 0 && numel > uint64_t(INT64_MAX) / dim)
@@ -201,8 +213,8 @@ private:
                 fail("entry '" + name + "' has reversed data_offsets [" + std::to_string(e.begin) + ", " +
                      std::to_string(e.end) + "]");
             if (e.end > dataLen)
-                fail("entry '" + name + "' has data_offsets ending at " + std::to_string(e.end) +
-                     ", past the " + std::to_string(dataLen) + " bytes of data");
+                fail("entry '" + name + "' has data_offsets ending at " + std::to_string(e.end) + ", past the " +
+                     std::to_string(dataLen) + " bytes of data");
             if (e.end - e.begin != numel * uint64_t(elsize))
                 fail("entry '" + name + "' spans " + std::to_string(e.end - e.begin) + " bytes but its shape and " +
                      "dtype need " + std::to_string(numel * uint64_t(elsize)));

@@ -1,6 +1,6 @@
 // openTensorFile: picks the reader from the file's first bytes rather than its name.
-#include "invseg/error.h"
 #include "invseg/tensor_file.h"
+#include "invseg/error.h"
 
 #include <cerrno>
 #include <cstring>

@@ -112,12 +112,12 @@ struct Record {
     TensorInfo info;
     torch::ScalarType type = torch::kFloat32;
     int64_t elementSize = 0;
-    std::string record;            ///< the storage's record, relative to the archive folder: "data/<key>"
+    std::string record; ///< the storage's record, relative to the archive folder: "data/<key>"
     std::string storageKey;
-    int64_t storageNumel = 0;      ///< elements, as the pickle declares the storage
-    int64_t storageBytes = 0;      ///< storageNumel × element size (saturated at INT64_MAX)
-    int64_t offset = 0;            ///< in elements
-    std::vector<int64_t> strides;  ///< in elements
+    int64_t storageNumel = 0;     ///< elements, as the pickle declares the storage
+    int64_t storageBytes = 0;     ///< storageNumel × element size (saturated at INT64_MAX)
+    int64_t offset = 0;           ///< in elements
+    std::vector<int64_t> strides; ///< in elements
     bool contiguous = true;
 };
 
@@ -169,13 +169,14 @@ public:
                 return torch::empty(r.info.shape, options);
             const std::shared_ptr<RecordBytes> bytes = readRecord(r.record);
             if (uint64_t(r.storageBytes) > bytes->size)
-                fail("tensor '" + key + "' uses storage '" + r.storageKey + "' of " +
-                     std::to_string(r.storageNumel) + " " + r.info.dtype +
-                     " elements, but its record holds only " + std::to_string(bytes->size) + " bytes");
+                fail("tensor '" + key + "' uses storage '" + r.storageKey + "' of " + std::to_string(r.storageNumel) +
+                     " " + r.info.dtype + " elements, but its record holds only " + std::to_string(bytes->size) +
+                     " bytes");
             // The reader's buffers come from LibTorch's CPU allocator, aligned for any element type; the view's
             // reach was checked against the storage when the file was opened.
             auto* base = static_cast<uint8_t*>(bytes->data.get()) + size_t(r.offset * r.elementSize);
-            torch::Tensor view = torch::from_blob(base, r.info.shape, r.strides, [bytes](void*) {}, options);
+            torch::Tensor view = torch::from_blob(
+                base, r.info.shape, r.strides, [bytes](void*) {}, options);
             return r.contiguous ? view : view.contiguous();
         } catch (const std::bad_alloc&) {
             throw Error(ErrorKind::OutOfMemory, m_path + ": out of memory reading tensor '" + key + "'");
@@ -382,8 +383,7 @@ private:
             // A view with overlapping elements (an expanded tensor) would copy into more memory than the file holds.
             if (numel > storage.numel)
                 throw Error(ErrorKind::Unsupported, m_path + ": tensor '" + name + "' has " + std::to_string(numel) +
-                                                        " elements over a storage of " +
-                                                        std::to_string(storage.numel) +
+                                                        " elements over a storage of " + std::to_string(storage.numel) +
                                                         " (an expanded view), which is not supported");
         }
 

@@ -16,7 +16,10 @@ namespace fs = std::filesystem;
 namespace invseg {
 namespace {
 
-bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+bool startsWith(const std::string& s, const std::string& p)
+{
+    return s.compare(0, p.size(), p) == 0;
+}
 
 std::string joinFirst(const std::vector<std::string>& items, size_t n = 5)
 {
@@ -55,9 +58,9 @@ void report(const CheckpointOptions& o, const std::string& stage, double f)
 /// The weight files of one component folder, in order of preference.
 std::vector<std::string> componentWeightFiles(const fs::path& dir, const std::vector<std::string>& bases)
 {
-    const std::vector<std::string> suffixes = {".safetensors", ".fp16.safetensors", ".safetensors.index.json",
-                                               ".fp16.safetensors.index.json", ".bin", ".fp16.bin",
-                                               ".bin.index.json"};
+    const std::vector<std::string> suffixes = {
+        ".safetensors", ".fp16.safetensors", ".safetensors.index.json", ".fp16.safetensors.index.json",
+        ".bin",         ".fp16.bin",         ".bin.index.json"};
     for (const auto& suffix : suffixes) {
         for (const auto& base : bases) {
             const fs::path p = dir / (base + suffix);
@@ -71,8 +74,8 @@ std::vector<std::string> componentWeightFiles(const fs::path& dir, const std::ve
                 std::set<std::string> shards;
                 for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
                     if (!it->is_string())
-                        throw Error(ErrorKind::Format, p.string() + ": weight_map entry '" + it.key() +
-                                                           "' is not a file name");
+                        throw Error(ErrorKind::Format,
+                                    p.string() + ": weight_map entry '" + it.key() + "' is not a file name");
                     const std::string f = it->get<std::string>();
                     if (f.find('/') != std::string::npos || f.find("..") != std::string::npos)
                         throw Error(ErrorKind::Format, p.string() + ": shard name '" + f + "' leaves the folder");
@@ -222,8 +225,8 @@ void readDiffusersFolder(const fs::path& dir, const CheckpointOptions& opt, Chec
         ck.predictionTypeKnown = false;
     }
     const fs::path tok = dir / "tokenizer";
-    ck.textEncoder.padTokenId =
-        padIdFromTokenizerFolder(tok, ck.variant == SdVariant::Sd2 ? 0 : ck.textEncoder.padTokenId);
+    ck.textEncoder.padTokenId = padIdFromTokenizerFolder(tok,
+                                                         ck.variant == SdVariant::Sd2 ? 0 : ck.textEncoder.padTokenId);
     if (fs::is_regular_file(tok / "merges.txt", ec))
         ck.tokenizerMerges = (tok / "merges.txt").string();
 
@@ -296,13 +299,14 @@ HeadCounts headsFromFolder(const std::string& folder)
     const fs::path dir(folder);
     std::error_code ec;
     const fs::path unetCfg = fs::is_regular_file(dir / "unet" / "config.json", ec) ? dir / "unet" / "config.json"
-                                                                                     : dir / "config.json";
+                                                                                   : dir / "config.json";
     if (fs::is_regular_file(unetCfg, ec))
         h.unet = parseUNetConfig(unetCfg.string()).numHeads;
     if (fs::is_regular_file(dir / "text_encoder" / "config.json", ec))
         h.text = parseTextEncoderConfig((dir / "text_encoder" / "config.json").string()).numHeads;
     if (h.unet.empty() && h.text == 0)
-        throw Error(ErrorKind::Io, folder + ": no unet/config.json or text_encoder/config.json to take head counts from");
+        throw Error(ErrorKind::Io,
+                    folder + ": no unet/config.json or text_encoder/config.json to take head counts from");
     return h;
 }
 
@@ -326,7 +330,8 @@ UNetConfig inferUNetConfig(const StateDict& sd, SdVariant variant, const HeadCou
         c.blockOutChannels.push_back(need(sd, p + "resnets.0.conv1.weight", file).size(0));
         c.crossAttnDown.push_back(hasPrefix(sd, p + "attentions.0."));
         if (hasPrefix(sd, p + "attentions.0.transformer_blocks.1."))
-            throw Error(ErrorKind::Unsupported, file + ": more than one transformer block per attention is not supported");
+            throw Error(ErrorKind::Unsupported,
+                        file + ": more than one transformer block per attention is not supported");
     }
     const std::string attnPrefix = "mid_block.attentions.0.";
     c.crossAttentionDim = need(sd, attnPrefix + "transformer_blocks.0.attn2.to_k.weight", file).size(1);
@@ -399,8 +404,8 @@ TextEncoderConfig inferTextConfig(const StateDict& sd, SdVariant variant, int64_
         c.numHeads = c.hiddenSize / 64; // OpenCLIP: 64 channels per head
     if (c.numHeads <= 0 || c.hiddenSize % c.numHeads != 0)
         throw Error(ErrorKind::InvalidInput, file + ": cannot split the text encoder's width " +
-                                                 std::to_string(c.hiddenSize) + " into " +
-                                                 std::to_string(c.numHeads) + " heads; supply a config");
+                                                 std::to_string(c.hiddenSize) + " into " + std::to_string(c.numHeads) +
+                                                 " heads; supply a config");
     return c;
 }
 
@@ -431,9 +436,11 @@ StateDict convertOpenClip(const StateDict& src, std::vector<std::string>& ignore
                 continue;
             }
             const std::string p = "text_model.encoder.layers." + std::to_string(l) + ".";
-            static const std::pair<const char*, const char*> kMap[] = {
-                {"ln_1.", "layer_norm1."}, {"ln_2.", "layer_norm2."}, {"mlp.c_fc.", "mlp.fc1."},
-                {"mlp.c_proj.", "mlp.fc2."}, {"attn.out_proj.", "self_attn.out_proj."}};
+            static const std::pair<const char*, const char*> kMap[] = {{"ln_1.", "layer_norm1."},
+                                                                       {"ln_2.", "layer_norm2."},
+                                                                       {"mlp.c_fc.", "mlp.fc1."},
+                                                                       {"mlp.c_proj.", "mlp.fc2."},
+                                                                       {"attn.out_proj.", "self_attn.out_proj."}};
             bool mapped = false;
             for (const auto& [from, to] : kMap)
                 if (startsWith(rest, from)) {

@@ -32,10 +32,14 @@ nlohmann::json toJson(const UNetConfig& c)
 
 nlohmann::json toJson(const VaeConfig& c)
 {
-    return {{"in_channels", c.inChannels},       {"out_channels", c.outChannels},
-            {"block_out_channels", c.blockOutChannels}, {"layers_per_block", c.layersPerBlock},
-            {"latent_channels", c.latentChannels}, {"norm_num_groups", c.normNumGroups},
-            {"scaling_factor", c.scalingFactor},   {"sample_size", c.sampleSize}};
+    return {{"in_channels", c.inChannels},
+            {"out_channels", c.outChannels},
+            {"block_out_channels", c.blockOutChannels},
+            {"layers_per_block", c.layersPerBlock},
+            {"latent_channels", c.latentChannels},
+            {"norm_num_groups", c.normNumGroups},
+            {"scaling_factor", c.scalingFactor},
+            {"sample_size", c.sampleSize}};
 }
 
 nlohmann::json toJson(const TextEncoderConfig& c)

@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace invseg {
 namespace {
 
@@ -113,8 +112,8 @@ UNetConfig parseUNetConfig(const std::string& path)
                 if (!upCross && u != "UpBlock2D")
                     throw Error(ErrorKind::Unsupported, path + ": up block type '" + u + "' is not supported");
                 if (upCross != c.crossAttnDown[i])
-                    throw Error(ErrorKind::Unsupported, path + ": up and down blocks disagree on attention at level " +
-                                                            std::to_string(i));
+                    throw Error(ErrorKind::Unsupported,
+                                path + ": up and down blocks disagree on attention at level " + std::to_string(i));
             }
         }
     }
@@ -178,9 +177,12 @@ TextEncoderConfig parseTextEncoderConfig(const std::string& path)
         c.activation = Activation::Gelu;
     else
         throw Error(ErrorKind::Unsupported, path + ": hidden_act '" + act + "' is not supported");
-    for (auto [v, name] : {std::pair{c.vocabSize, "vocab_size"}, {c.hiddenSize, "hidden_size"},
-                           {c.intermediateSize, "intermediate_size"}, {c.numHeads, "num_attention_heads"},
-                           {c.numLayers, "num_hidden_layers"}, {c.maxPositions, "max_position_embeddings"}})
+    for (auto [v, name] : {std::pair{c.vocabSize, "vocab_size"},
+                           {c.hiddenSize, "hidden_size"},
+                           {c.intermediateSize, "intermediate_size"},
+                           {c.numHeads, "num_attention_heads"},
+                           {c.numLayers, "num_hidden_layers"},
+                           {c.maxPositions, "max_position_embeddings"}})
         requirePositive(v, name, path);
     if (c.hiddenSize % c.numHeads != 0)
         throw Error(ErrorKind::Format, path + ": hidden_size is not a multiple of num_attention_heads");
@@ -210,9 +212,18 @@ SchedulerConfig parseSchedulerConfig(const std::string& path)
     return c;
 }
 
-const char* toString(SdVariant v) { return v == SdVariant::Sd1 ? "sd1" : "sd2"; }
-const char* toString(PredictionType p) { return p == PredictionType::Epsilon ? "epsilon" : "v_prediction"; }
-const char* toString(Activation a) { return a == Activation::QuickGelu ? "quick_gelu" : "gelu"; }
+const char* toString(SdVariant v)
+{
+    return v == SdVariant::Sd1 ? "sd1" : "sd2";
+}
+const char* toString(PredictionType p)
+{
+    return p == PredictionType::Epsilon ? "epsilon" : "v_prediction";
+}
+const char* toString(Activation a)
+{
+    return a == Activation::QuickGelu ? "quick_gelu" : "gelu";
+}
 const char* toString(CheckpointLayout l)
 {
     return l == CheckpointLayout::DiffusersFolder ? "diffusers folder" : "single file";

@@ -10,7 +10,10 @@
 namespace invseg {
 namespace {
 
-bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+bool startsWith(const std::string& s, const std::string& p)
+{
+    return s.compare(0, p.size(), p) == 0;
+}
 
 /// Splits "a.b.c" at the first `n` dots: returns the first n components and the rest.
 bool splitIndex(const std::string& s, size_t& pos, int& value)
@@ -31,8 +34,8 @@ bool splitIndex(const std::string& s, size_t& pos, int& value)
 std::string mapResnetInner(const std::string& rest)
 {
     static const std::pair<const char*, const char*> kMap[] = {
-        {"in_layers.0.", "norm1."},        {"in_layers.2.", "conv1."},  {"emb_layers.1.", "time_emb_proj."},
-        {"out_layers.0.", "norm2."},       {"out_layers.3.", "conv2."}, {"skip_connection.", "conv_shortcut."},
+        {"in_layers.0.", "norm1."},  {"in_layers.2.", "conv1."},  {"emb_layers.1.", "time_emb_proj."},
+        {"out_layers.0.", "norm2."}, {"out_layers.3.", "conv2."}, {"skip_connection.", "conv_shortcut."},
     };
     for (const auto& [from, to] : kMap)
         if (startsWith(rest, from))
@@ -45,8 +48,10 @@ std::string mapResnetInner(const std::string& rest)
 std::string mapLdmUNetKey(const std::string& key, int levels, int lpb, const std::vector<bool>& upHasAttention)
 {
     static const std::pair<const char*, const char*> kTop[] = {
-        {"time_embed.0.", "time_embedding.linear_1."}, {"time_embed.2.", "time_embedding.linear_2."},
-        {"input_blocks.0.0.", "conv_in."},            {"out.0.", "conv_norm_out."},
+        {"time_embed.0.", "time_embedding.linear_1."},
+        {"time_embed.2.", "time_embedding.linear_2."},
+        {"input_blocks.0.0.", "conv_in."},
+        {"out.0.", "conv_norm_out."},
         {"out.2.", "conv_out."},
     };
     for (const auto& [from, to] : kTop)
@@ -85,8 +90,7 @@ std::string mapLdmUNetKey(const std::string& key, int levels, int lpb, const std
         const std::string rest = key.substr(pos);
         if (layer == 0 || layer == 2) {
             const std::string inner = mapResnetInner(rest);
-            return inner.empty() ? std::string()
-                                 : "mid_block.resnets." + std::to_string(layer / 2) + "." + inner;
+            return inner.empty() ? std::string() : "mid_block.resnets." + std::to_string(layer / 2) + "." + inner;
         }
         if (layer == 1)
             return "mid_block.attentions.0." + rest;

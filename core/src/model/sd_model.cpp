@@ -30,8 +30,8 @@ torch::Device parseDevice(const std::string& device)
             throw Error(ErrorKind::Unsupported, "device '" + device + "' was asked for, but " +
                                                     "this build or machine has no CUDA device; use --device cpu");
         if (index >= count)
-            throw Error(ErrorKind::InvalidInput, "device '" + device + "' does not exist: there are " +
-                                                     std::to_string(count) + " CUDA devices");
+            throw Error(ErrorKind::InvalidInput,
+                        "device '" + device + "' does not exist: there are " + std::to_string(count) + " CUDA devices");
         return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
     }
     throw Error(ErrorKind::InvalidInput, "unknown device '" + device + "' (use cpu, cuda or cuda:N)");
@@ -166,8 +166,8 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
             const auto ctx = torch::full({1, 2, ck.unet.crossAttentionDim}, 0.5, x.options());
             const auto out = (*m->m_unet)->forward(x, torch::tensor({int64_t(999)}, torch::TensorOptions(device)), ctx);
             const double meanDiff = (out.to(torch::kFloat) - x.to(torch::kFloat)).mean().item<double>();
-            m->m_schedulerConfig.predictionType =
-                meanDiff < -1.0 ? PredictionType::VPrediction : PredictionType::Epsilon;
+            m->m_schedulerConfig.predictionType = meanDiff < -1.0 ? PredictionType::VPrediction
+                                                                  : PredictionType::Epsilon;
             m->m_predictionDetected = true;
         }
         if (ck.layout == CheckpointLayout::SingleFile) {
@@ -179,7 +179,8 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
         }
         report("tokenizer", 0.9);
         if (ck.tokenizerMerges.empty())
-            m->m_tokenizer = std::shared_ptr<const ClipTokenizer>(&ClipTokenizer::bundled(), [](const ClipTokenizer*) {});
+            m->m_tokenizer = std::shared_ptr<const ClipTokenizer>(&ClipTokenizer::bundled(),
+                                                                  [](const ClipTokenizer*) {});
         else
             m->m_tokenizer = std::make_shared<const ClipTokenizer>(ClipTokenizer::fromFile(ck.tokenizerMerges));
         m->m_schedule = std::make_unique<NoiseSchedule>(m->m_schedulerConfig);

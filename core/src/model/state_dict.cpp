@@ -54,8 +54,8 @@ void loadStateDict(torch::nn::Module& module, const StateDict& weights, const st
             continue;
         }
         if (!it->second.sizes().equals(t.sizes()) && !sameUpToTrailingOnes(it->second.sizes(), t.sizes()))
-            misShaped.push_back(name + " " + shapeString(it->second.sizes()) + " (expected " +
-                                shapeString(t.sizes()) + ")");
+            misShaped.push_back(name + " " + shapeString(it->second.sizes()) + " (expected " + shapeString(t.sizes()) +
+                                ")");
     }
     for (const auto& [name, t] : weights)
         if (!seen.count(name))

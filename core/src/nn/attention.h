@@ -22,9 +22,9 @@ struct AttentionOptions {
     int64_t crossAttentionDim = 0; ///< 0: self-attention (keys/values from the queries' input)
     int64_t heads = 1;
     int64_t dimHead = 0;
-    bool qkvBias = false;          ///< UNet: false; VAE: true
-    bool upcastAttention = false;  ///< compute QKᵀ in float32 (the fallback always does the softmax in float32)
-    int64_t normGroups = 0;        ///< > 0: a group_norm child applied to spatial input (the VAE's attention)
+    bool qkvBias = false;         ///< UNet: false; VAE: true
+    bool upcastAttention = false; ///< compute QKᵀ in float32 (the fallback always does the softmax in float32)
+    int64_t normGroups = 0;       ///< > 0: a group_norm child applied to spatial input (the VAE's attention)
     double normEps = 1e-6;
 };
 

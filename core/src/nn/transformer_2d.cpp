@@ -5,8 +5,7 @@
 
 namespace invseg::nn {
 
-Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& options, const std::string& name,
-                                               int level)
+Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& options, const std::string& name, int level)
     : m_options(options)
 {
     using namespace torch::nn;

@@ -17,7 +17,7 @@
 namespace invseg::nn {
 
 struct Transformer2DOptions {
-    int64_t channels = 0;          ///< in = inner = heads·dimHead
+    int64_t channels = 0; ///< in = inner = heads·dimHead
     int64_t heads = 1;
     int64_t crossAttentionDim = 0;
     int64_t normGroups = 32;

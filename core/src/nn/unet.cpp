@@ -26,8 +26,8 @@ void validateConfig(const UNetConfig& c)
         fail("numHeads has " + std::to_string(c.numHeads.size()) + " entries for " + std::to_string(levels) +
              " levels");
     if (c.crossAttnDown.size() != levels)
-        fail("crossAttnDown has " + std::to_string(c.crossAttnDown.size()) + " entries for " +
-             std::to_string(levels) + " levels");
+        fail("crossAttnDown has " + std::to_string(c.crossAttnDown.size()) + " entries for " + std::to_string(levels) +
+             " levels");
     if (c.layersPerBlock < 1 || c.inChannels < 1 || c.outChannels < 1 || c.crossAttentionDim < 1)
         fail("non-positive size");
     if (c.normNumGroups < 1)
@@ -38,8 +38,8 @@ void validateConfig(const UNetConfig& c)
             fail("block_out_channels[" + std::to_string(i) + "] = " + std::to_string(ch) +
                  " is not a positive multiple of norm_num_groups " + std::to_string(c.normNumGroups));
         if (c.numHeads[i] < 1 || ch % c.numHeads[i] != 0)
-            fail("block_out_channels[" + std::to_string(i) + "] = " + std::to_string(ch) +
-                 " is not divisible by " + std::to_string(c.numHeads[i]) + " heads");
+            fail("block_out_channels[" + std::to_string(i) + "] = " + std::to_string(ch) + " is not divisible by " +
+                 std::to_string(c.numHeads[i]) + " heads");
     }
 }
 
@@ -122,8 +122,8 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
         prevOut = out;
     }
 
-    m_convNormOut = register_module(
-        "conv_norm_out", GroupNorm(GroupNormOptions(config.normNumGroups, ch[0]).eps(config.normEps)));
+    m_convNormOut = register_module("conv_norm_out",
+                                    GroupNorm(GroupNormOptions(config.normNumGroups, ch[0]).eps(config.normEps)));
     m_convOut = register_module("conv_out", Conv2d(Conv2dOptions(ch[0], config.outChannels, 3).padding(1)));
 }
 
@@ -137,10 +137,10 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
     if (!encoderHiddenStates.defined() || encoderHiddenStates.dim() != 3 ||
         encoderHiddenStates.size(2) != m_config.crossAttentionDim ||
         (encoderHiddenStates.size(0) != batch && encoderHiddenStates.size(0) != 1))
-        throw Error(ErrorKind::Shape, "UNet encoder hidden states must be [" + std::to_string(batch) + ", L, " +
-                                          std::to_string(m_config.crossAttentionDim) + "], got " +
-                                          (encoderHiddenStates.defined() ? shapeString(encoderHiddenStates)
-                                                                         : "undefined"));
+        throw Error(ErrorKind::Shape,
+                    "UNet encoder hidden states must be [" + std::to_string(batch) + ", L, " +
+                        std::to_string(m_config.crossAttentionDim) + "], got " +
+                        (encoderHiddenStates.defined() ? shapeString(encoderHiddenStates) : "undefined"));
     if (!timesteps.defined() || timesteps.dim() > 1 || (timesteps.numel() != 1 && timesteps.numel() != batch))
         throw Error(ErrorKind::Shape, "UNet timesteps must be a scalar or [" + std::to_string(batch) + "], got " +
                                           (timesteps.defined() ? shapeString(timesteps) : "undefined"));
@@ -150,8 +150,8 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
         capture->layers.clear();
         if (!capture->stopAfter.empty() &&
             std::find(m_attentionNames.begin(), m_attentionNames.end(), capture->stopAfter) == m_attentionNames.end())
-            throw Error(ErrorKind::InvalidInput, "stopAfter names no attention layer of the UNet: " +
-                                                     capture->stopAfter);
+            throw Error(ErrorKind::InvalidInput,
+                        "stopAfter names no attention layer of the UNet: " + capture->stopAfter);
     }
     detail::ForwardContext ctx;
     ctx.capture = capture;
@@ -168,9 +168,8 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
     auto t = timesteps.reshape({-1}).to(sample.device());
     if (t.numel() != batch)
         t = t.expand({batch});
-    const auto temb = m_timeEmbedding->forward(timestepSinusoid(t, m_config.blockOutChannels[0], m_config.flipSinToCos,
-                                                          m_config.freqShift)
-                                             .to(dtype));
+    const auto temb = m_timeEmbedding->forward(
+        timestepSinusoid(t, m_config.blockOutChannels[0], m_config.flipSinToCos, m_config.freqShift).to(dtype));
 
     try {
         auto h = m_convIn(x0);

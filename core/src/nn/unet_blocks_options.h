@@ -9,8 +9,8 @@ namespace invseg::nn {
 
 struct UNetBlockOptions {
     int64_t tembChannels = 0;
-    int64_t layers = 2;            ///< resnets per block (up blocks: layersPerBlock + 1)
-    bool hasAttention = true;      ///< CrossAttn*Block2D vs plain Down/UpBlock2D
+    int64_t layers = 2;       ///< resnets per block (up blocks: layersPerBlock + 1)
+    bool hasAttention = true; ///< CrossAttn*Block2D vs plain Down/UpBlock2D
     int64_t heads = 8;
     int64_t crossAttentionDim = 768;
     int64_t groups = 32;

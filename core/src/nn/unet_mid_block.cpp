@@ -20,8 +20,8 @@ UNetMidBlockImpl::UNetMidBlockImpl(int64_t channels, const UNetBlockOptions& opt
     register_module("attentions", ModuleList())->push_back(m_attention);
 }
 
-torch::Tensor UNetMidBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& temb,
-                                        const torch::Tensor& context, detail::ForwardContext* ctx)
+torch::Tensor UNetMidBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& temb, const torch::Tensor& context,
+                                        detail::ForwardContext* ctx)
 {
     auto h = m_resnet0(x, temb);
     h = m_attention(h, context, ctx);

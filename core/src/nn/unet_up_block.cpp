@@ -9,9 +9,8 @@
 
 namespace invseg::nn {
 
-UNetUpBlockImpl::UNetUpBlockImpl(int64_t inChannels, int64_t prevOutputChannels, int64_t outChannels,
-                                 bool addUpsample, const UNetBlockOptions& options, const std::string& name,
-                                 int level)
+UNetUpBlockImpl::UNetUpBlockImpl(int64_t inChannels, int64_t prevOutputChannels, int64_t outChannels, bool addUpsample,
+                                 const UNetBlockOptions& options, const std::string& name, int level)
 {
     using torch::nn::ModuleList;
     auto resnets = register_module("resnets", ModuleList());

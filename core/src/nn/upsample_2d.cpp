@@ -7,8 +7,7 @@ namespace invseg::nn {
 
 Upsample2DImpl::Upsample2DImpl(int64_t channels)
 {
-    m_conv = register_module("conv",
-                             torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, channels, 3).padding(1)));
+    m_conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, channels, 3).padding(1)));
 }
 
 torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x, const std::vector<int64_t>& outputSize)

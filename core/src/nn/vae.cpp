@@ -42,8 +42,8 @@ AutoencoderKLImpl::AutoencoderKLImpl(const VaeConfig& config) : m_config(config)
 VaePosterior AutoencoderKLImpl::encode(const torch::Tensor& image)
 {
     if (!image.defined() || image.dim() != 4 || image.size(1) != m_config.inChannels)
-        throw Error(ErrorKind::Shape, "VAE image must be [B, " + std::to_string(m_config.inChannels) +
-                                          ", H, W], got " + shapeString(image));
+        throw Error(ErrorKind::Shape, "VAE image must be [B, " + std::to_string(m_config.inChannels) + ", H, W], got " +
+                                          shapeString(image));
     const auto dtype = m_encoder->parameters().front().scalar_type();
     auto moments = m_encoder->forward(image.to(dtype));
     if (m_quantConv)

@@ -30,8 +30,7 @@ VaeEncoderImpl::VaeEncoderImpl(const VaeConfig& config)
                                  VaeMidBlock(ch.back(), config.normNumGroups, kVaeEps, config.midBlockAddAttention));
     m_convNormOut = register_module("conv_norm_out",
                                     GroupNorm(GroupNormOptions(config.normNumGroups, ch.back()).eps(kVaeEps)));
-    m_convOut = register_module("conv_out",
-                                Conv2d(Conv2dOptions(ch.back(), 2 * config.latentChannels, 3).padding(1)));
+    m_convOut = register_module("conv_out", Conv2d(Conv2dOptions(ch.back(), 2 * config.latentChannels, 3).padding(1)));
 }
 
 torch::Tensor VaeEncoderImpl::forward(const torch::Tensor& image)

@@ -171,8 +171,7 @@ public:
         const int64_t l = hidden.size(1);
         // transformers' _create_4d_causal_attention_mask: -inf strictly above the diagonal.
         const auto mask =
-            torch::full({l, l}, -std::numeric_limits<float>::infinity(), hidden.options().dtype(torch::kFloat))
-                .triu(1);
+            torch::full({l, l}, -std::numeric_limits<float>::infinity(), hidden.options().dtype(torch::kFloat)).triu(1);
         return m_finalLayerNorm(m_encoder->forward(hidden, mask));
     }
 

@@ -107,9 +107,18 @@ std::string encodeUtf8(const char32_t* s, size_t n)
 
 // ---- Text clean-up (basic_clean, whitespace_clean, lower) -----------------------------------------------------
 
-bool isAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
-bool isAsciiHex(char32_t c) { return isAsciiDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
-int hexValue(char32_t c) { return isAsciiDigit(c) ? int(c - '0') : int((c | 0x20) - 'a' + 10); }
+bool isAsciiDigit(char32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+bool isAsciiHex(char32_t c)
+{
+    return isAsciiDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+int hexValue(char32_t c)
+{
+    return isAsciiDigit(c) ? int(c - '0') : int((c | 0x20) - 'a' + 10);
+}
 
 bool htmlPrefixLookup(const std::u32string& s, size_t begin, size_t len, std::u32string& value)
 {
@@ -160,8 +169,8 @@ std::u32string htmlUnescape(const std::u32string& s)
             continue;
         }
         size_t k = j;
-        while (k < n && k - j < 32 && s[k] != U'\t' && s[k] != U'\n' && s[k] != U'\f' && s[k] != U' ' &&
-               s[k] != U'<' && s[k] != U'&' && s[k] != U'#' && s[k] != U';')
+        while (k < n && k - j < 32 && s[k] != U'\t' && s[k] != U'\n' && s[k] != U'\f' && s[k] != U' ' && s[k] != U'<' &&
+               s[k] != U'&' && s[k] != U'#' && s[k] != U';')
             ++k;
         if (k == j) {
             out.push_back(s[i++]);
@@ -216,7 +225,10 @@ std::u32string collapseWhitespace(const std::u32string& s)
 
 /// Simple case folding restricted to what the pattern's literals can meet in lower-cased text: U+017F LATIN SMALL
 /// LETTER LONG S folds to 's' (the regex module matches it case-insensitively); all else is already lower case.
-char32_t foldForLiteral(char32_t c) { return c == 0x17F ? U's' : c; }
+char32_t foldForLiteral(char32_t c)
+{
+    return c == 0x17F ? U's' : c;
+}
 
 bool matchesLiteral(const std::u32string& s, size_t i, const char* literal)
 {
@@ -227,7 +239,10 @@ bool matchesLiteral(const std::u32string& s, size_t i, const char* literal)
     return true;
 }
 
-size_t literalLength(const char* literal) { return std::char_traits<char>::length(literal); }
+size_t literalLength(const char* literal)
+{
+    return std::char_traits<char>::length(literal);
+}
 
 /// Returns the pieces of <|startoftext|>|<|endoftext|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
 /// as regex.findall does: at each position the first alternative that matches wins; whitespace is skipped.
@@ -281,9 +296,9 @@ std::vector<std::u32string> splitWords(const std::u32string& s)
 // ---- bytes_to_unicode -----------------------------------------------------------------------------------------
 
 struct ByteMap {
-    std::array<char32_t, 256> charOfByte{};  // bytes_to_unicode()[b]
-    std::array<int, 256> indexOfByte{};      // position of b in the vocabulary's first 256 entries
-    std::array<int, 256> byteOfIndex{};      // inverse of indexOfByte
+    std::array<char32_t, 256> charOfByte{}; // bytes_to_unicode()[b]
+    std::array<int, 256> indexOfByte{};     // position of b in the vocabulary's first 256 entries
+    std::array<int, 256> byteOfIndex{};     // inverse of indexOfByte
 };
 
 const ByteMap& byteMap()
@@ -356,7 +371,10 @@ std::vector<std::string> splitFields(const std::string& line)
     return fields;
 }
 
-uint64_t pairKey(int64_t a, int64_t b) { return (uint64_t(a) << 32) | uint64_t(b); }
+uint64_t pairKey(int64_t a, int64_t b)
+{
+    return (uint64_t(a) << 32) | uint64_t(b);
+}
 
 } // namespace
 
@@ -368,9 +386,9 @@ struct ClipTokenizer::Impl {
         int64_t result;
     };
 
-    std::vector<std::string> vocab;                  // id -> vocabulary string (UTF-8)
-    std::unordered_map<std::string, int64_t> ids;    // string -> id (the later id wins, as Python's dict does)
-    std::unordered_map<uint64_t, Merge> merges;      // (left id, right id) -> rank and merged id
+    std::vector<std::string> vocab;               // id -> vocabulary string (UTF-8)
+    std::unordered_map<std::string, int64_t> ids; // string -> id (the later id wins, as Python's dict does)
+    std::unordered_map<uint64_t, Merge> merges;   // (left id, right id) -> rank and merged id
 
     mutable std::mutex cacheMutex;
     mutable std::unordered_map<std::string, std::vector<int64_t>> cache; // word bytes -> ids
@@ -518,8 +536,8 @@ std::vector<int64_t> ClipTokenizer::encode(const std::string& text) const
 std::vector<int64_t> ClipTokenizer::encodePadded(const std::string& text, int64_t padId, int64_t maxLength) const
 {
     if (maxLength < 2)
-        throw Error(ErrorKind::InvalidInput,
-                    "token sequence length " + std::to_string(maxLength) + " is too short for <|startoftext|> and <|endoftext|>");
+        throw Error(ErrorKind::InvalidInput, "token sequence length " + std::to_string(maxLength) +
+                                                 " is too short for <|startoftext|> and <|endoftext|>");
     std::vector<int64_t> content = encode(text);
     if (int64_t(content.size()) > maxLength - 2)
         content.resize(size_t(maxLength - 2));
@@ -535,8 +553,8 @@ std::vector<int64_t> ClipTokenizer::encodePadded(const std::string& text, int64_
 std::string ClipTokenizer::tokenString(int64_t id) const
 {
     if (id < 0 || id >= vocabSize())
-        throw Error(ErrorKind::InvalidInput,
-                    "token id " + std::to_string(id) + " is outside the vocabulary [0, " + std::to_string(vocabSize()) + ")");
+        throw Error(ErrorKind::InvalidInput, "token id " + std::to_string(id) + " is outside the vocabulary [0, " +
+                                                 std::to_string(vocabSize()) + ")");
     return m_impl->vocab[size_t(id)];
 }
 
@@ -575,6 +593,9 @@ std::string ClipTokenizer::decode(const std::vector<int64_t>& ids) const
     return encodeUtf8(valid.data(), valid.size());
 }
 
-int64_t ClipTokenizer::vocabSize() const { return int64_t(m_impl->vocab.size()); }
+int64_t ClipTokenizer::vocabSize() const
+{
+    return int64_t(m_impl->vocab.size());
+}
 
 } // namespace invseg

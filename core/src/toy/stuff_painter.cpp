@@ -45,8 +45,8 @@ Rgb skyColour(const StuffLayout& s, const StuffPoint& p)
         return mix(base, cloud, cover);
     }
     case SkyStyle::Sunset: {
-        Rgb c =
-            g < 128 ? mix({72, 62, 140}, {232, 118, 112}, g * 2) : mix({232, 118, 112}, {255, 204, 112}, (g - 128) * 2);
+        Rgb c = g < 128 ? mix({72, 62, 140}, {232, 118, 112}, g * 2)
+                        : mix({232, 118, 112}, {255, 204, 112}, (g - 128) * 2);
         const int n = valueNoise(seed ^ 0x13, p.u, p.v, frac(30, 100), frac(2, 100));
         if (n > 165)
             c = mix(c, {255, 168, 142}, (n - 165) * 2);
@@ -158,8 +158,8 @@ void roadMarking(const StuffLayout& s, const StuffPoint& p, Rgb& c)
 
 Rgb groundColour(const StuffLayout& s, const StuffPoint& p)
 {
-    const int64_t depth =
-        p.v <= p.horizon ? 0 : std::min<int64_t>(kUnit, (p.v - p.horizon) * kUnit / (kUnit - p.horizon));
+    const int64_t depth = p.v <= p.horizon ? 0
+                                           : std::min<int64_t>(kUnit, (p.v - p.horizon) * kUnit / (kUnit - p.horizon));
     const int t = static_cast<int>(depth * 256 / kUnit); // 0 far .. 256 near
     const uint64_t seed = s.textureSeed;
     Rgb c;

@@ -159,9 +159,9 @@ bool ThingPainter::box(int64_t dx, int64_t dy, Rgb& c) const
     } else {
         // A gift box: a ribbon crossing the front and the top.
         const int64_t band = s * 7 / 100;
-        const bool ribbon =
-            face == 0 ? absv(fx - s / 2) < band
-                      : (face == 1 ? absv(fx - s / 2) < band || absv(fy - d / 2) < band / 2 : absv(fy - s / 2) < band);
+        const bool ribbon = face == 0 ? absv(fx - s / 2) < band
+                                      : (face == 1 ? absv(fx - s / 2) < band || absv(fy - d / 2) < band / 2
+                                                   : absv(fy - s / 2) < band);
         if (ribbon)
             c = scale(m_contrast, kFaceLight[face]);
     }
@@ -233,8 +233,8 @@ bool ThingPainter::house(int64_t dx, int64_t dy, Rgb& c) const
     }
     const int64_t wx = dx + h * 20 / 100, wy = dy - h * 37 / 100;
     if (absv(wx) < h * 11 / 100 && absv(wy) < h * 10 / 100) {
-        const bool frame =
-            absv(wx) > h * 9 / 100 || absv(wy) > h * 8 / 100 || absv(wx) < h * 12 / 1000 || absv(wy) < h * 12 / 1000;
+        const bool frame = absv(wx) > h * 9 / 100 || absv(wy) > h * 8 / 100 || absv(wx) < h * 12 / 1000 ||
+                           absv(wy) < h * 12 / 1000;
         c = frame ? Rgb{246, 246, 242}
                   : mix({150, 196, 228}, {210, 232, 246}, static_cast<int>(clamp64(128 + wy * 600 / h, 0, 256)));
         return true;

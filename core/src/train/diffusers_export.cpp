@@ -181,8 +181,8 @@ int64_t writeDiffusersFolder(const std::string& dir, const UNetConfig& unet, con
     }
     const auto half = fp16 ? torch::kHalf : torch::kFloat;
     const std::map<std::string, std::string> meta{{"format", "pt"}};
-    saveSafetensors((root / "unet" / "diffusion_pytorch_model.safetensors").string(),
-                    moduleTensors(unetModule, half), meta);
+    saveSafetensors((root / "unet" / "diffusion_pytorch_model.safetensors").string(), moduleTensors(unetModule, half),
+                    meta);
     saveSafetensors((root / "vae" / "diffusion_pytorch_model.safetensors").string(),
                     moduleTensors(vaeModule, torch::kFloat), meta);
     saveSafetensors((root / "text_encoder" / "model.safetensors").string(), moduleTensors(textModule, half), meta);
@@ -200,8 +200,9 @@ int64_t writeDiffusersFolder(const std::string& dir, const UNetConfig& unet, con
     index["tokenizer"] = json::array({"transformers", "CLIPTokenizer"});
     writeJson(root / "model_index.json", index);
     int64_t bytes = 0;
-    for (const auto& f : {root / "unet" / "diffusion_pytorch_model.safetensors",
-                          root / "vae" / "diffusion_pytorch_model.safetensors", root / "text_encoder" / "model.safetensors"})
+    for (const auto& f :
+         {root / "unet" / "diffusion_pytorch_model.safetensors", root / "vae" / "diffusion_pytorch_model.safetensors",
+          root / "text_encoder" / "model.safetensors"})
         bytes += static_cast<int64_t>(fs::file_size(f, ec));
     return bytes;
 }

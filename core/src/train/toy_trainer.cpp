@@ -117,12 +117,15 @@ uint64_t vaeSceneSeed(uint64_t seed, int64_t step, int64_t b, int64_t batch)
 
 /// What stage 2 needs of a pool scene besides its latent.
 struct PoolScene {
-    std::string caption;                    ///< mirrored for a flipped item: left and right swapped
-    std::vector<int> present;               ///< class ids
+    std::string caption;                     ///< mirrored for a flipped item: left and right swapped
+    std::vector<int> present;                ///< class ids
     std::vector<std::pair<int, int>> things; ///< (class id, colour) of the things in the caption
 };
 
-bool isThing(int classId) { return classId >= static_cast<int>(toy::ClassId::Ball); }
+bool isThing(int classId)
+{
+    return classId >= static_cast<int>(toy::ClassId::Ball);
+}
 
 /// The prompt InvSeg's default template builds for the scene's classes, in shuffled order, a thing sometimes with
 /// its colour: "a photograph of grass and red ball and sky and background".
@@ -196,7 +199,8 @@ std::string mirroredCaption(const std::string& caption)
     std::string out;
     size_t i = 0;
     while (i < caption.size()) {
-        if (caption.compare(i, 4, "left") == 0 && (i == 0 || !std::isalpha(static_cast<unsigned char>(caption[i - 1]))) &&
+        if (caption.compare(i, 4, "left") == 0 &&
+            (i == 0 || !std::isalpha(static_cast<unsigned char>(caption[i - 1]))) &&
             (i + 4 >= caption.size() || !std::isalpha(static_cast<unsigned char>(caption[i + 4])))) {
             out += "right";
             i += 4;
@@ -245,7 +249,8 @@ torch::Tensor scenesToTensor(const std::vector<toy::Scene>& scenes)
     const int64_t h = scenes[0].height, w = scenes[0].width;
     auto out = torch::empty({b, h, w, 3}, torch::kUInt8);
     for (int64_t i = 0; i < b; ++i)
-        std::memcpy(out[i].data_ptr<uint8_t>(), scenes[static_cast<size_t>(i)].rgb.data(), static_cast<size_t>(h * w * 3));
+        std::memcpy(out[i].data_ptr<uint8_t>(), scenes[static_cast<size_t>(i)].rgb.data(),
+                    static_cast<size_t>(h * w * 3));
     return out.permute({0, 3, 1, 2}).to(torch::kFloat).div(127.5).sub(1.0).contiguous();
 }
 
@@ -343,8 +348,8 @@ public:
         m_vae->to(m_device);
         m_unet->to(m_device);
         m_text->to(m_device);
-        m_vaeOpt = std::make_unique<torch::optim::AdamW>(
-            m_vae->parameters(), torch::optim::AdamWOptions(o.vaeLr).weight_decay(0.0));
+        m_vaeOpt = std::make_unique<torch::optim::AdamW>(m_vae->parameters(),
+                                                         torch::optim::AdamWOptions(o.vaeLr).weight_decay(0.0));
         m_trainParams = m_unet->parameters();
         for (auto& p : m_text->named_parameters()) {
             if (!o.trainTokenEmbedding && p.key().find("token_embedding") != std::string::npos) {
@@ -424,8 +429,8 @@ private:
             for (auto& p : dst.named_parameters()) {
                 const auto* s = from.find(p.key());
                 if (!s || s->sizes() != p.value().sizes())
-                    throw Error(ErrorKind::InvalidInput, path + ": " + what + " parameter '" + p.key() +
-                                                             "' is missing or has another shape");
+                    throw Error(ErrorKind::InvalidInput,
+                                path + ": " + what + " parameter '" + p.key() + "' is missing or has another shape");
                 p.value().copy_(s->to(p.value().dtype()));
             }
         };
@@ -520,7 +525,8 @@ private:
             torch::save(m_text, (tmp / "text.pt").string());
             torch::save(*m_opt, (tmp / "opt.pt").string());
         } catch (const c10::Error& e) {
-            throw Error(ErrorKind::Io, tmp.string() + ": cannot save the checkpoint (" + e.what_without_backtrace() + ")");
+            throw Error(ErrorKind::Io,
+                        tmp.string() + ": cannot save the checkpoint (" + e.what_without_backtrace() + ")");
         }
         if (!m_ema.empty())
             torch::save(m_ema, (tmp / "ema.pt").string());
@@ -600,7 +606,9 @@ private:
         p.smoothLoss = smooth;
         const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
         p.itPerSec = dt > 0 ? double(step - firstStep) / dt : 0;
-        p.samplesPerSec = p.itPerSec * double(std::string(stage) == "vae" ? m_o.vaeBatch : std::string(stage) == "unet" ? m_o.batch : 1);
+        p.samplesPerSec = p.itPerSec * double(std::string(stage) == "vae"    ? m_o.vaeBatch
+                                              : std::string(stage) == "unet" ? m_o.batch
+                                                                             : 1);
         p.etaSeconds = p.itPerSec > 0 ? double(total - step) / p.itPerSec : 0;
         p.valMiou = m_state.valMiou;
         m_cb.onProgress(p);
@@ -732,21 +740,23 @@ private:
           << ", image variance " << var / double(n) << "\n";
         writeTextAtomic((m_root / "vae_eval.txt").string(), o.str());
         message("vae check (step " + std::to_string(m_state.vaeStep) + "): thing-pixel MSE " +
-                std::to_string(thing / std::max(1.0, thingN)) + ", stuff " + std::to_string(stuff / std::max(1.0, stuffN)) +
-                ", image variance " + std::to_string(var / double(n)));
+                std::to_string(thing / std::max(1.0, thingN)) + ", stuff " +
+                std::to_string(stuff / std::max(1.0, stuffN)) + ", image variance " + std::to_string(var / double(n)));
         // the picture: 8 originals over their round trips
         const int sz = m_o.size;
         Image img;
         img.width = sz * 8;
         img.height = sz * 2;
         img.rgb.assign(static_cast<size_t>(img.width * img.height * 3), 0);
-        auto recU8 = shownRec.add(1).mul(127.5).round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
+        auto recU8 =
+            shownRec.add(1).mul(127.5).round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
         for (int b = 0; b < 8; ++b)
             for (int y = 0; y < sz; ++y)
                 for (int x = 0; x < sz; ++x)
                     for (int ch = 0; ch < 3; ++ch) {
                         const size_t src = static_cast<size_t>((y * sz + x) * 3 + ch);
-                        img.rgb[static_cast<size_t>((y * img.width + b * sz + x) * 3 + ch)] = shown[static_cast<size_t>(b)].rgb[src];
+                        img.rgb[static_cast<size_t>((y * img.width + b * sz + x) * 3 + ch)] =
+                            shown[static_cast<size_t>(b)].rgb[src];
                         img.rgb[static_cast<size_t>(((y + sz) * img.width + b * sz + x) * 3 + ch)] =
                             recU8[b].data_ptr<uint8_t>()[src];
                     }
@@ -905,9 +915,9 @@ private:
         m_state.valMiou = miou;
         logRow("val", m_state.unetStep, 0, m_lr, m_state.unetStep * m_o.batch, miou);
         std::ostringstream msg;
-        msg << std::fixed << std::setprecision(2) << "validation (step " << m_state.unetStep << ", "
-            << m_o.valScenes << " scenes, baseline): mIoU " << miou << " ["
-            << std::chrono::duration<double>(Clock::now() - t0).count() << " s]";
+        msg << std::fixed << std::setprecision(2) << "validation (step " << m_state.unetStep << ", " << m_o.valScenes
+            << " scenes, baseline): mIoU " << miou << " [" << std::chrono::duration<double>(Clock::now() - t0).count()
+            << " s]";
         message(msg.str());
         return miou;
     }
@@ -1090,7 +1100,8 @@ private:
               << " (time limit, --stop-at or cancel); these are the weights of that step. To repeat it exactly, run "
                  "the recipe below without --max-minutes and with --stop-at "
               << r.unetSteps << ".**\n\n";
-        o << "## Recipe\n\n```\n" << (m_o.commandLine.empty() ? "(not recorded)" : m_o.commandLine) << "\n```\n\n"
+        o << "## Recipe\n\n```\n"
+          << (m_o.commandLine.empty() ? "(not recorded)" : m_o.commandLine) << "\n```\n\n"
           << "- git commit: " << (m_o.gitCommit.empty() ? "unknown" : m_o.gitCommit) << "\n"
           << "- toy generator version: " << toy::kGeneratorVersion << "\n"
           << "- seed: " << m_o.seed << ", device: " << m_o.device << ", scenes " << m_o.size << "x" << m_o.size
@@ -1106,7 +1117,8 @@ private:
           << m_o.tMax << "), min-SNR gamma " << m_o.minSnrGamma << ", EMA " << m_o.emaDecay << ", token embedding "
           << (m_o.trainTokenEmbedding ? "trained" : "frozen") << ", caption dropout " << m_o.captionDropout
           << ", class-list prompt (\"a photograph of grass and red ball and sky and background\", shuffled, colour "
-             "for a thing with probability " << m_o.attributeFraction << ") for a fraction " << m_o.classPromptFraction
+             "for a thing with probability "
+          << m_o.attributeFraction << ") for a fraction " << m_o.classPromptFraction
           << " of the items, the caption otherwise (class synonyms replaced by the class name with probability "
           << m_o.captionNameFraction << "), posterior means of " << m_o.latentPool << " train scenes (seeds 0.."
           << m_o.latentPool - 1 << ")" << (m_o.flipPool ? " and their mirror images" : "") << "\n"

@@ -88,7 +88,8 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, size_t maxOutput)
         if (ret == Z_MEM_ERROR)
             throw Error(ErrorKind::OutOfMemory, "gzip: out of memory while decompressing");
         if (ret != Z_OK && ret != Z_BUF_ERROR)
-            formatError("corrupt data (" + (zs->msg ? std::string(zs->msg) : "zlib error " + std::to_string(ret)) + ")");
+            formatError("corrupt data (" + (zs->msg ? std::string(zs->msg) : "zlib error " + std::to_string(ret)) +
+                        ")");
     }
 }
 

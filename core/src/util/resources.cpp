@@ -48,11 +48,14 @@ std::string resourceDir()
         return std::string("!") + tried;
     }();
     if (!cached.empty() && cached[0] == '!')
-        throw Error(ErrorKind::Io, "cannot find the InvSeg resources (looked in " + cached.substr(1) +
-                                       "); set INVSEG_RESOURCE_DIR");
+        throw Error(ErrorKind::Io,
+                    "cannot find the InvSeg resources (looked in " + cached.substr(1) + "); set INVSEG_RESOURCE_DIR");
     return cached;
 }
 
-std::string resourcePath(const std::string& relative) { return resourceDir() + "/" + relative; }
+std::string resourcePath(const std::string& relative)
+{
+    return resourceDir() + "/" + relative;
+}
 
 } // namespace invseg

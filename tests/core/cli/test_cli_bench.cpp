@@ -14,17 +14,20 @@ namespace {
 
 struct ArchCase {
     const char* arch;
-    const char* size;       ///< --size, or "" for the architecture's native size
-    int64_t latent;         ///< the latent side the run must report
-    double unetParamsM;     ///< UNet parameters in millions, as published (toy: read from the bundled model below)
+    const char* size;   ///< --size, or "" for the architecture's native size
+    int64_t latent;     ///< the latent side the run must report
+    double unetParamsM; ///< UNet parameters in millions, as published (toy: read from the bundled model below)
 };
 
-void PrintTo(const ArchCase& c, std::ostream* os) { *os << c.arch; }
+void PrintTo(const ArchCase& c, std::ostream* os)
+{
+    *os << c.arch;
+}
 
 nlohmann::json benchJson(const ArchCase& c, const std::filesystem::path& json)
 {
-    std::vector<std::string> args = {"bench", "--arch",   c.arch,        "--steps", "1",      "--repeat",
-                                     "1",     "--views",  "1",           "--json",  json.string()};
+    std::vector<std::string> args = {"bench", "--arch",  c.arch, "--steps", "1",          "--repeat",
+                                     "1",     "--views", "1",    "--json",  json.string()};
     if (*c.size) {
         args.push_back("--size");
         args.push_back(c.size);

@@ -21,9 +21,9 @@ namespace {
 
 /// The first golden set's diffusers folder (the repository's sd1 unless INVSEG_GOLDEN_DIR names another root);
 /// fails the test when there is none.
-#define REQUIRE_GOLDEN_MODEL(var)                                                                                    \
-    const auto var##Sets = goldenSets();                                                                             \
-    INVSEG_REQUIRE_GOLDEN(var##Sets);                                                                                \
+#define REQUIRE_GOLDEN_MODEL(var)                                                                                      \
+    const auto var##Sets = goldenSets();                                                                               \
+    INVSEG_REQUIRE_GOLDEN(var##Sets);                                                                                  \
     const std::string var = var##Sets.front().diffusersDir()
 
 std::string fixture(const std::string& name)
@@ -143,8 +143,8 @@ TEST(CliSegment, ChannelsLastIsRecordedAndRepeatedFromTheReport)
     const auto image = writeImage(dir, "scene.png", 48, 48);
     // One segment run into dir/NAME with the given extra arguments; its report.
     auto segment = [&](const std::string& name, std::vector<std::string> extra) {
-        std::vector<std::string> args = {"segment", "--image", image, "--classes", "sky,grass", "--model", model,
-                                         "--out", dir.file(name), "--format", "voc", "--quiet"};
+        std::vector<std::string> args = {"segment", "--image", image,          "--classes", "sky,grass", "--model",
+                                         model,     "--out",   dir.file(name), "--format",  "voc",       "--quiet"};
         args.insert(args.end(), extra.begin(), extra.end());
         const auto r = runCli(args);
         EXPECT_EQ(r.exitCode, 0) << r.err;
@@ -170,8 +170,8 @@ TEST(CliSegment, HandlesSixteenBitGrayscaleAndAlphaImages)
 #ifdef INVSEG_HAVE_OPENCV
     images.push_back(fixture("cmyk.jpg"));
 #endif
-    std::vector<std::string> args = {"segment", "--classes", "thing", "--model", model, "--steps", "1",
-                                     "--out", dir.file("out"), "--format", "voc", "--quiet"};
+    std::vector<std::string> args = {"segment", "--classes", "thing",         "--model",  model, "--steps",
+                                     "1",       "--out",     dir.file("out"), "--format", "voc", "--quiet"};
     for (const auto& i : images) {
         args.push_back("--image");
         args.push_back(i);
@@ -280,8 +280,8 @@ TEST(CliSegment, CudaWhereThereIsNoneIsAnError)
         GTEST_SKIP() << "this machine has CUDA";
     REQUIRE_GOLDEN_MODEL(model);
     ScratchDir dir;
-    const auto r = runCli({"segment", "--image", writeImage(dir, "a.png", 16, 16), "--classes", "cat", "--model",
-                           model, "--device", "cuda", "--out", dir.file("out")});
+    const auto r = runCli({"segment", "--image", writeImage(dir, "a.png", 16, 16), "--classes", "cat", "--model", model,
+                           "--device", "cuda", "--out", dir.file("out")});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_THAT(r.err, HasSubstr("CUDA"));
     EXPECT_TRUE(listDir(dir.file("out")).empty());
@@ -293,8 +293,8 @@ TEST(CliSegment, UnwritableOutputFolderIsAnErrorNamingIt)
     ScratchDir dir;
     // A folder under a regular file cannot be created, even by root.
     writeBytes(dir.file("plain-file"), "x");
-    const auto r = runCli({"segment", "--image", writeImage(dir, "a.png", 16, 16), "--classes", "cat", "--model",
-                           model, "--out", dir.file("plain-file/out")});
+    const auto r = runCli({"segment", "--image", writeImage(dir, "a.png", 16, 16), "--classes", "cat", "--model", model,
+                           "--out", dir.file("plain-file/out")});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_THAT(r.err, HasSubstr("plain-file/out"));
 }
@@ -309,8 +309,8 @@ TEST(CliBatch, ShardsSplitTheFolderAndResumeSkipsWhatIsDone)
     writeBytes(dir.file("in/notes.txt"), "not an image, not listed");
     const auto out = dir.file("out");
     auto batch = [&](std::vector<std::string> extra) {
-        std::vector<std::string> args = {"batch", "--input", dir.file("in"), "--out", out, "--classes", "sky",
-                                         "--model", model, "--steps", "1", "--format", "voc,coco"};
+        std::vector<std::string> args = {"batch",   "--input", dir.file("in"), "--out", out,        "--classes", "sky",
+                                         "--model", model,     "--steps",      "1",     "--format", "voc,coco"};
         args.insert(args.end(), extra.begin(), extra.end());
         return runCli(args);
     };
@@ -365,7 +365,7 @@ TEST(CliSegment, OutputIntoTheInputFolderLeavesEveryInputByteIdentical)
     ScratchDir dir;
     const auto image = writeImage(dir, "x.png", 24, 20);
     writeBytes(dir.file("x.classes.txt"), "background\nsky\n"); // a sample's own class list, as the GUI reads it
-    writeBytes(dir.file("x.gt.png"), readBytes(image));           // ground truth beside the image
+    writeBytes(dir.file("x.gt.png"), readBytes(image));         // ground truth beside the image
     const auto before = snapshot(dir.file(""));
     const auto r = runCli({"segment", "--image", image, "--classes", "sky", "--model", model, "--steps", "1",
                            "--format", "voc,overlay,labelme,coco", "--out", dir.file(""), "--quiet"});
@@ -409,8 +409,9 @@ TEST(CliSegment, AnOutputThatWouldReplaceAnInputIsExitOneNamingTheFile)
     writeBytes(dir.file("x.json"), "{\"version\": \"5.2.1\", \"shapes\": []}\n");
     const auto foreign = readBytes(dir.file("x.json"));
     for (const bool overwrite : {false, true}) {
-        std::vector<std::string> args = {"segment", "--image", image, "--classes", "sky", "--model", model, "--steps",
-                                         "1", "--format", "voc,labelme", "--out", dir.file(""), "--quiet"};
+        std::vector<std::string> args = {"segment",     "--image", image,        "--classes", "sky",
+                                         "--model",     model,     "--steps",    "1",         "--format",
+                                         "voc,labelme", "--out",   dir.file(""), "--quiet"};
         if (overwrite)
             args.push_back("--overwrite");
         r = runCli(args);
@@ -432,8 +433,19 @@ TEST(CliBatch, OutputIntoTheInputFolderLeavesInputsAloneAndNeverTakesOutputsAsIm
     const auto in = dir.file("in");
     const auto before = snapshot(in);
     auto batch = [&](std::vector<std::string> extra) {
-        std::vector<std::string> args = {"batch", "--input", in, "--out", in, "--classes", "sky", "--model", model,
-                                         "--steps", "1", "--format", "voc,overlay,heatmaps,labelme,coco"};
+        std::vector<std::string> args = {"batch",
+                                         "--input",
+                                         in,
+                                         "--out",
+                                         in,
+                                         "--classes",
+                                         "sky",
+                                         "--model",
+                                         model,
+                                         "--steps",
+                                         "1",
+                                         "--format",
+                                         "voc,overlay,heatmaps,labelme,coco"};
         args.insert(args.end(), extra.begin(), extra.end());
         return runCli(args);
     };

@@ -27,8 +27,7 @@ std::vector<std::string> mappedLibraries(const std::string& needle)
         if (slash == std::string::npos)
             continue;
         const std::string path = line.substr(slash);
-        if (path.find(needle) != std::string::npos &&
-            std::find(found.begin(), found.end(), path) == found.end())
+        if (path.find(needle) != std::string::npos && std::find(found.begin(), found.end(), path) == found.end())
             found.push_back(path);
     }
     return found;

@@ -119,11 +119,17 @@ TEST(ConfusionMatrix, BadArguments)
     expectError([] { ConfusionMatrix(0); }, ErrorKind::InvalidInput, {"0 classes"});
     expectError([] { ConfusionMatrix(256); }, ErrorKind::InvalidInput, {"256"});
     ConfusionMatrix cm(3);
-    expectError([&] { cm.add(LabelMap{2, 2, {0, 0, 0, 0}}, LabelMap{4, 1, {0, 0, 0, 0}}); }, ErrorKind::InvalidInput,
-                {"2x2", "4x1"});
+    expectError(
+        [&] {
+            cm.add(LabelMap{2, 2, {0, 0, 0, 0}}, LabelMap{4, 1, {0, 0, 0, 0}});
+        },
+        ErrorKind::InvalidInput, {"2x2", "4x1"});
     expectError([&] { cm.add(LabelMap{}, LabelMap{1, 1, {0}}); }, ErrorKind::InvalidInput, {"empty prediction"});
-    expectError([&] { cm.add(LabelMap{2, 2, {0}}, LabelMap{2, 2, {0, 0, 0, 0}}); }, ErrorKind::InvalidInput,
-                {"1 labels"});
+    expectError(
+        [&] {
+            cm.add(LabelMap{2, 2, {0}}, LabelMap{2, 2, {0, 0, 0, 0}});
+        },
+        ErrorKind::InvalidInput, {"1 labels"});
     EXPECT_EQ(cm.images(), 0u) << "failed adds add nothing";
     EXPECT_EQ(cm.countedPixels(), 0u);
     expectError([&] { cm.count(3, 0); }, ErrorKind::InvalidInput, {"count(3, 0)"});

@@ -71,8 +71,7 @@ TEST(DatasetSpec, ToySeedsComeFromTheToyWorldsParser)
 {
     EXPECT_EQ(invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=5-8")), (std::vector<uint64_t>{5, 6, 7, 8}));
     EXPECT_EQ(invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=3,1")), (std::vector<uint64_t>{3, 1}));
-    expectError([] { invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=9-2")); }, ErrorKind::InvalidInput,
-                {"9-2"});
+    expectError([] { invseg::toySeeds(invseg::parseDatasetSpec("toy:seeds=9-2")); }, ErrorKind::InvalidInput, {"9-2"});
 }
 
 TEST(DatasetSpec, BadSpecsNameTheProblem)
@@ -207,8 +206,8 @@ TEST(CocoObjectDataset, ImagesSortedAndBothGroundTruthNames)
 
 TEST(ClassList, BundledListsHaveTheBenchmarkCountsAndNoDuplicates)
 {
-    for (const auto& [name, count] : std::vector<std::pair<std::string, size_t>>{
-             {"voc", 21}, {"context", 60}, {"cocoobj", 81}}) {
+    for (const auto& [name, count] :
+         std::vector<std::pair<std::string, size_t>>{{"voc", 21}, {"context", 60}, {"cocoobj", 81}}) {
         SCOPED_TRACE(name);
         const auto names = invseg::bundledClassList(name);
         ASSERT_EQ(names.size(), count);

@@ -108,9 +108,11 @@ TEST(CocoRle, BadStringsAndMasks)
 TEST(CocoExport, DatasetStructurePerClassAndPerComponent)
 {
     // Image 1 (4x3): class 1 in two separate blobs, class 2 once, one ignore pixel. Image 2: only background.
-    const LabelMap a{4, 3, {1, 0, 0, 2, //
-                            0, 0, 0, 2, //
-                            255, 0, 1, 1}};
+    const LabelMap a{4,
+                     3,
+                     {1, 0, 0, 2, //
+                      0, 0, 0, 2, //
+                      255, 0, 1, 1}};
     const LabelMap b{2, 2, {0, 0, 0, 0}};
     const std::vector<std::string> names{"background", "cat", "dog"};
     const nlohmann::json j = invseg::toCoco({{"a.jpg", &a}, {"b.jpg", &b}}, names);
@@ -176,9 +178,15 @@ TEST(CocoExport, ClassEndingAtTheBottomOfAColumnBeforeEmptyColumns)
 TEST(CocoExport, RejectsBadInput)
 {
     const LabelMap a{2, 1, {0, 3}};
-    expectError([&] { invseg::toCoco({{"a.jpg", &a}}, {"background", "cat"}); }, ErrorKind::InvalidInput,
-                {"a.jpg", "label 3"});
-    expectError([&] { invseg::toCoco({{"a.jpg", nullptr}}, {"background", "cat"}); }, ErrorKind::InvalidInput,
-                {"a.jpg"});
+    expectError(
+        [&] {
+            invseg::toCoco({{"a.jpg", &a}}, {"background", "cat"});
+        },
+        ErrorKind::InvalidInput, {"a.jpg", "label 3"});
+    expectError(
+        [&] {
+            invseg::toCoco({{"a.jpg", nullptr}}, {"background", "cat"});
+        },
+        ErrorKind::InvalidInput, {"a.jpg"});
     expectError([&] { invseg::toCoco({{"a.jpg", &a}}, {"background"}); }, ErrorKind::InvalidInput, {"1 names"});
 }

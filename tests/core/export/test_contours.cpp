@@ -63,9 +63,11 @@ LabelMap randomMap(std::mt19937& rng, int w, int h)
 TEST(Contours, ComponentsAreEightConnectedAndInRasterOrder)
 {
     // Two diagonal 1s form one region; the 2 below the 1 at (0,0) starts later; 255 and 0 form none.
-    const LabelMap m{3, 3, {1, 0, 255, //
-                            2, 1, 0,   //
-                            2, 0, 1}};
+    const LabelMap m{3,
+                     3,
+                     {1, 0, 255, //
+                      2, 1, 0,   //
+                      2, 0, 1}};
     const auto c = contours::connectedComponents(m);
     ASSERT_EQ(c.regions.size(), 2u);
     EXPECT_EQ(c.regions[0].label, 1);
@@ -142,7 +144,8 @@ TEST(Contours, RandomMapsBoundariesCloseStayOnTheRegionAndEncloseIt)
 TEST(Contours, DouglasPeuckerDropsCollinearAndSmallDeviations)
 {
     // A square with extra points on its edges and a 0.4-pixel bump.
-    const std::vector<std::array<double, 2>> ring{{0, 0}, {0, 5}, {0, 10}, {5, 10}, {10, 10}, {10.4, 5}, {10, 0}, {5, 0}};
+    const std::vector<std::array<double, 2>> ring{{0, 0},   {0, 5},    {0, 10}, {5, 10},
+                                                  {10, 10}, {10.4, 5}, {10, 0}, {5, 0}};
     const auto exact = contours::simplifyClosed(ring, 0.0);
     EXPECT_EQ(exact.size(), 5u) << "the bump stays at epsilon 0";
     const auto coarse = contours::simplifyClosed(ring, 1.0);

@@ -81,8 +81,8 @@ TEST(Labelme, FollowsTheLabelme5Schema)
     const std::vector<std::string> names{"background", "table", "cup", "plate"};
     const nlohmann::json j = invseg::toLabelme(m, names, "scene.jpg", 40, 30);
 
-    const std::set<std::string> keys{"version", "flags", "shapes", "imagePath", "imageData", "imageHeight",
-                                     "imageWidth"};
+    const std::set<std::string> keys{"version",   "flags",       "shapes",    "imagePath",
+                                     "imageData", "imageHeight", "imageWidth"};
     std::set<std::string> got;
     for (const auto& [k, v] : j.items())
         got.insert(k);
@@ -105,8 +105,8 @@ TEST(Labelme, FollowsTheLabelme5Schema)
         std::set<std::string> sk;
         for (const auto& [k, v] : s.items())
             sk.insert(k);
-        EXPECT_EQ(sk, (std::set<std::string>{"label", "points", "group_id", "description", "shape_type", "flags",
-                                             "mask"}));
+        EXPECT_EQ(sk,
+                  (std::set<std::string>{"label", "points", "group_id", "description", "shape_type", "flags", "mask"}));
         EXPECT_TRUE(s["mask"].is_null());
         EXPECT_TRUE(s["label"].is_string());
         EXPECT_EQ(s["shape_type"], "polygon");
@@ -194,13 +194,18 @@ TEST(Labelme, ScalesPointsToTheImageSize)
 TEST(Labelme, RejectsBadInput)
 {
     const LabelMap m{2, 1, {0, 4}};
-    expectError([&] { invseg::toLabelme(m, {"background", "a"}, "x.jpg", 2, 1); }, ErrorKind::InvalidInput,
-                {"x.jpg", "label 4"});
+    expectError(
+        [&] {
+            invseg::toLabelme(m, {"background", "a"}, "x.jpg", 2, 1);
+        },
+        ErrorKind::InvalidInput, {"x.jpg", "label 4"});
     expectError([&] { invseg::toLabelme(LabelMap{}, {"background"}, "x.jpg", 2, 1); }, ErrorKind::InvalidInput,
                 {"x.jpg"});
     const LabelMap ok{2, 1, {0, 1}};
-    expectError([&] { invseg::toLabelme(ok, {"background", "a"}, "x.jpg", 0, 1); }, ErrorKind::InvalidInput,
-                {"0x1"});
-    expectError([&] { invseg::toLabelme(ok, {"background", "a"}, "x.jpg", 2, 1, -1.0); }, ErrorKind::InvalidInput,
-                {"negative"});
+    expectError([&] { invseg::toLabelme(ok, {"background", "a"}, "x.jpg", 0, 1); }, ErrorKind::InvalidInput, {"0x1"});
+    expectError(
+        [&] {
+            invseg::toLabelme(ok, {"background", "a"}, "x.jpg", 2, 1, -1.0);
+        },
+        ErrorKind::InvalidInput, {"negative"});
 }

@@ -52,8 +52,11 @@ TEST(Overlay, BlendsLabelColoursAndLeavesBackgroundAndIgnore)
     EXPECT_EQ(pixel(stretched, 2), (Rgb{128, 0, 0}));
     EXPECT_EQ(pixel(stretched, 3), (Rgb{128, 0, 0}));
     expectError([&] { invseg::colorOverlay(img, labels, 1.5f); }, ErrorKind::InvalidInput, {"alpha"});
-    expectError([&] { invseg::colorOverlay(img, labels, 0.5f, {{0, 0, 0}, {1, 1, 1}}); }, ErrorKind::InvalidInput,
-                {"label 15"});
+    expectError(
+        [&] {
+            invseg::colorOverlay(img, labels, 0.5f, {{0, 0, 0}, {1, 1, 1}});
+        },
+        ErrorKind::InvalidInput, {"label 15"});
     expectError([&] { invseg::colorOverlay(Image{}, labels, 0.5f); }, ErrorKind::InvalidInput, {"image"});
 }
 
@@ -98,10 +101,16 @@ TEST(VocExport, WritesPalettePngAndClassList)
     EXPECT_EQ(invseg::loadLabelMap(dir.file("cat.png")).labels, m.labels);
     EXPECT_EQ(invseg::loadImage(dir.file("cat.png")).rgb[3], 128) << "label 1 shows VOC red";
     EXPECT_EQ(readText(dir.file("cat.classes.txt")), "background\ncat\ndog\n");
-    expectError([&] { invseg::writeVocPng(dir.file("x.png"), m, {"background", "cat"}); }, ErrorKind::InvalidInput,
-                {"x.png", "label 2"});
-    expectError([&] { invseg::writeVocPng(dir.file("y.png"), m, {"background", "c\nat", "dog"}); },
-                ErrorKind::InvalidInput, {"line break"});
+    expectError(
+        [&] {
+            invseg::writeVocPng(dir.file("x.png"), m, {"background", "cat"});
+        },
+        ErrorKind::InvalidInput, {"x.png", "label 2"});
+    expectError(
+        [&] {
+            invseg::writeVocPng(dir.file("y.png"), m, {"background", "c\nat", "dog"});
+        },
+        ErrorKind::InvalidInput, {"line break"});
     auto entries = dir.entries();
     std::sort(entries.begin(), entries.end());
     EXPECT_EQ(entries, (std::vector<std::string>{"cat.classes.txt", "cat.png"}));
@@ -112,8 +121,11 @@ TEST(VocExport, NoPngWithoutItsClassList)
     TempDir dir;
     // The class list's name is taken by a folder: its rename fails, and the PNG must not stay behind alone.
     std::filesystem::create_directory(dir.file("cat.classes.txt"));
-    expectError([&] { invseg::writeVocPng(dir.file("cat.png"), LabelMap{1, 1, {1}}, {"background", "cat"}); },
-                ErrorKind::Io, {dir.file("cat.classes.txt")});
+    expectError(
+        [&] {
+            invseg::writeVocPng(dir.file("cat.png"), LabelMap{1, 1, {1}}, {"background", "cat"});
+        },
+        ErrorKind::Io, {dir.file("cat.classes.txt")});
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"cat.classes.txt"});
 }
 
@@ -146,10 +158,16 @@ TEST(JsonAtomic, UnwritableFolderIsAnIoErrorAndLeavesNothing)
     writeText(dir.file("plain"), "x");
     const std::string path = dir.file("plain/out.json");
     expectError([&] { invseg::writeJsonAtomic(path, nlohmann::json::object()); }, ErrorKind::Io, {path});
-    expectError([&] { invseg::saveRgbPng(dir.file("plain/out.png"), Image{1, 1, {1, 2, 3}}); }, ErrorKind::Io,
-                {dir.file("plain/out.png")});
-    expectError([&] { invseg::writeVocPng(dir.file("plain/v.png"), LabelMap{1, 1, {0}}, {"background"}); },
-                ErrorKind::Io, {dir.file("plain/v.png")});
+    expectError(
+        [&] {
+            invseg::saveRgbPng(dir.file("plain/out.png"), Image{1, 1, {1, 2, 3}});
+        },
+        ErrorKind::Io, {dir.file("plain/out.png")});
+    expectError(
+        [&] {
+            invseg::writeVocPng(dir.file("plain/v.png"), LabelMap{1, 1, {0}}, {"background"});
+        },
+        ErrorKind::Io, {dir.file("plain/v.png")});
     const std::string missing = dir.file("missing/out.json");
     expectError([&] { invseg::writeJsonAtomic(missing, nlohmann::json::object()); }, ErrorKind::Io, {missing});
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"plain"});

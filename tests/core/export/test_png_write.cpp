@@ -206,8 +206,11 @@ TEST(RgbPng, RejectsInconsistentImages)
 {
     TempDir dir;
     expectError([&] { invseg::saveRgbPng(dir.file("a.png"), Image{}); }, ErrorKind::InvalidInput, {"a.png", "empty"});
-    expectError([&] { invseg::saveRgbPng(dir.file("b.png"), Image{2, 2, std::vector<uint8_t>(11)}); },
-                ErrorKind::InvalidInput, {"b.png", "11 bytes", "needs 12"});
+    expectError(
+        [&] {
+            invseg::saveRgbPng(dir.file("b.png"), Image{2, 2, std::vector<uint8_t>(11)});
+        },
+        ErrorKind::InvalidInput, {"b.png", "11 bytes", "needs 12"});
     EXPECT_TRUE(dir.entries().empty());
 }
 
@@ -225,8 +228,7 @@ TEST(AtomicWrite, FailedRenameRemovesTheTemporaryFile)
     TempDir dir;
     const std::string path = dir.file("taken");
     ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
-    expectError([&] { invseg::saveIndexedPng(path, sampleLabels(5, 5), invseg::vocPalette()); }, ErrorKind::Io,
-                {path});
+    expectError([&] { invseg::saveIndexedPng(path, sampleLabels(5, 5), invseg::vocPalette()); }, ErrorKind::Io, {path});
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"taken"});
 }
 

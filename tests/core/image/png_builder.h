@@ -40,7 +40,10 @@ inline std::vector<uint8_t> zlibCompress(const uint8_t* data, size_t size)
     return out;
 }
 
-inline std::vector<uint8_t> pngSignature() { return {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}; }
+inline std::vector<uint8_t> pngSignature()
+{
+    return {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+}
 
 inline std::vector<uint8_t> ihdrBody(uint32_t width, uint32_t height, int bitDepth, int colorType, int interlace = 0)
 {

@@ -34,7 +34,10 @@ Rgb pixel(const Image& img, int x, int y)
 }
 
 /// make_fixtures.py's pattern: (x*19 % 256, y*23 % 256, (x*y*7 + 3) % 256), 13x11.
-Rgb pattern(int x, int y) { return {uint8_t(x * 19 % 256), uint8_t(y * 23 % 256), uint8_t((x * y * 7 + 3) % 256)}; }
+Rgb pattern(int x, int y)
+{
+    return {uint8_t(x * 19 % 256), uint8_t(y * 23 % 256), uint8_t((x * y * 7 + 3) % 256)};
+}
 
 void expectPattern(const std::string& name)
 {
@@ -173,8 +176,11 @@ TEST(ProbeImage, ReadsSizesWithoutDecoding)
     EXPECT_EQ(jpg.format, "jpeg");
     EXPECT_EQ(jpg.width, 16);
     EXPECT_EQ(jpg.height, 8);
-    for (const auto& [name, format] : std::vector<std::pair<std::string, std::string>>{
-             {"pattern.bmp", "bmp"}, {"pattern.tif", "tiff"}, {"pattern_lossless.webp", "webp"}, {"pattern.ppm", "pnm"}}) {
+    for (const auto& [name, format] :
+         std::vector<std::pair<std::string, std::string>>{{"pattern.bmp", "bmp"},
+                                                          {"pattern.tif", "tiff"},
+                                                          {"pattern_lossless.webp", "webp"},
+                                                          {"pattern.ppm", "pnm"}}) {
         const auto info = invseg::probeImage(fixture(name));
         EXPECT_EQ(info.format, format) << name;
         EXPECT_EQ(info.width, 13) << name;
@@ -211,8 +217,7 @@ TEST(LoadImage, EmptyTextAndTruncatedFilesAreFormatErrors)
 
     writeText(dir.file("notes.png"), "these are my notes, not a picture\n");
     expectError([&] { invseg::loadImage(dir.file("notes.png")); }, ErrorKind::Format, {"notes.png", "not an image"});
-    expectError([&] { invseg::loadLabelMap(dir.file("notes.png")); }, ErrorKind::Format,
-                {"notes.png", "not an image"});
+    expectError([&] { invseg::loadLabelMap(dir.file("notes.png")); }, ErrorKind::Format, {"notes.png", "not an image"});
     expectError([&] { invseg::probeImage(dir.file("notes.png")); }, ErrorKind::Format, {"notes.png", "not an image"});
 
     // Cut anywhere: inside the signature, inside IHDR, inside IDAT, just before IEND.
@@ -317,10 +322,10 @@ TEST(LoadImage, ZeroSizeHeaderIsAFormatError)
 
 TEST(LoadLabelMap, IndexedPngGivesIndicesNotColours)
 {
-    const std::vector<uint8_t> want{0,  0,  1, 1, 15,  15,  //
-                                    0,  1,  1, 15, 15, 255, //
-                                    2,  2,  0, 0, 255, 255, //
-                                    20, 20, 20, 0, 0,  0};
+    const std::vector<uint8_t> want{0,  0,  1,  1,  15,  15,  //
+                                    0,  1,  1,  15, 15,  255, //
+                                    2,  2,  0,  0,  255, 255, //
+                                    20, 20, 20, 0,  0,   0};
     const LabelMap m = invseg::loadLabelMap(fixture("voc_labels.png"));
     ASSERT_EQ(m.width, 6);
     ASSERT_EQ(m.height, 4);
@@ -342,8 +347,7 @@ TEST(LoadLabelMap, IndexedRoundTripThroughSaveIndexedPng)
     EXPECT_EQ(back.height, 9);
     EXPECT_EQ(back.labels, m.labels);
     // Sub-byte palette and gray depths: values as stored, not rescaled.
-    writeBytes(dir.file("p4.png"), makePng(4, 1, 4, 3, {{0x01, 0x2f}},
-                                           {{"PLTE", std::vector<uint8_t>(16 * 3, 9)}}));
+    writeBytes(dir.file("p4.png"), makePng(4, 1, 4, 3, {{0x01, 0x2f}}, {{"PLTE", std::vector<uint8_t>(16 * 3, 9)}}));
     EXPECT_EQ(invseg::loadLabelMap(dir.file("p4.png")).labels, (std::vector<uint8_t>{0, 1, 2, 15}));
     writeBytes(dir.file("g2.png"), makePng(4, 1, 2, 0, {{0x1b}}));
     EXPECT_EQ(invseg::loadLabelMap(dir.file("g2.png")).labels, (std::vector<uint8_t>{0, 1, 2, 3}));
@@ -355,8 +359,7 @@ TEST(LoadLabelMap, SixteenBitGrayAcceptedUpTo255)
     writeBytes(dir.file("ok16.png"), makePng(3, 1, 16, 0, {invseg::test::be16Row({0, 7, 255})}));
     EXPECT_EQ(invseg::loadLabelMap(dir.file("ok16.png")).labels, (std::vector<uint8_t>{0, 7, 255}));
     writeBytes(dir.file("bad16.png"), makePng(3, 1, 16, 0, {invseg::test::be16Row({0, 256, 1})}));
-    expectError([&] { invseg::loadLabelMap(dir.file("bad16.png")); }, ErrorKind::Format,
-                {"bad16.png", "256", "(1,0)"});
+    expectError([&] { invseg::loadLabelMap(dir.file("bad16.png")); }, ErrorKind::Format, {"bad16.png", "256", "(1,0)"});
 }
 
 TEST(LoadLabelMap, RgbAcceptedOnlyInVocColours)

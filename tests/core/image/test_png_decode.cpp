@@ -22,7 +22,10 @@ struct Spec {
     int bitDepth, colorType;
 };
 
-int channelsOf(int colorType) { return colorType == 0 || colorType == 3 ? 1 : colorType == 4 ? 2 : colorType == 2 ? 3 : 4; }
+int channelsOf(int colorType)
+{
+    return colorType == 0 || colorType == 3 ? 1 : colorType == 4 ? 2 : colorType == 2 ? 3 : 4;
+}
 
 uint8_t paethRef(int a, int b, int c)
 {
@@ -96,8 +99,9 @@ std::vector<uint8_t> encodeRef(const Spec& s, const std::vector<uint16_t>& sampl
     // Split the zlib stream into IDAT chunks of 7 bytes (and an empty one): readers must concatenate them.
     invseg::test::putChunk(out, "IDAT", {});
     for (size_t pos = 0; pos < z.size(); pos += 7)
-        invseg::test::putChunk(out, "IDAT", std::vector<uint8_t>(z.begin() + std::ptrdiff_t(pos),
-                                                                 z.begin() + std::ptrdiff_t(std::min(z.size(), pos + 7))));
+        invseg::test::putChunk(out, "IDAT",
+                               std::vector<uint8_t>(z.begin() + std::ptrdiff_t(pos),
+                                                    z.begin() + std::ptrdiff_t(std::min(z.size(), pos + 7))));
     invseg::test::putChunk(out, "tEXt", {'C', 'o', 'm', 'm', 'e', 'n', 't', 0, 'h', 'i'}); // ancillary: skipped
     invseg::test::putChunk(out, "IEND", {});
     return out;
@@ -109,7 +113,8 @@ TEST(PngDecode, EveryColourTypeDepthFilterAndInterlaceRoundTrips)
 {
     const std::vector<std::pair<int, int>> kinds{{0, 1}, {0, 2}, {0, 4}, {0, 8}, {0, 16}, {2, 8}, {2, 16}, {3, 1},
                                                  {3, 2}, {3, 4}, {3, 8}, {4, 8}, {4, 16}, {6, 8}, {6, 16}};
-    const std::vector<std::pair<uint32_t, uint32_t>> sizes{{1, 1}, {2, 3}, {3, 2}, {5, 5}, {7, 9}, {8, 8}, {13, 4}, {17, 11}};
+    const std::vector<std::pair<uint32_t, uint32_t>> sizes{{1, 1}, {2, 3}, {3, 2},  {5, 5},
+                                                           {7, 9}, {8, 8}, {13, 4}, {17, 11}};
     std::mt19937 rng(5);
     int seed = 0;
     for (const auto& [colorType, depth] : kinds)
@@ -145,8 +150,7 @@ TEST(PngDecode, InterlacedLabelMapReadsLikeTheNonInterlacedOne)
     std::vector<uint16_t> labels(66);
     for (size_t i = 0; i < labels.size(); ++i)
         labels[i] = uint16_t(i % 21);
-    const std::vector<std::pair<std::string, std::vector<uint8_t>>> plte{
-        {"PLTE", std::vector<uint8_t>(21 * 3, 0)}};
+    const std::vector<std::pair<std::string, std::vector<uint8_t>>> plte{{"PLTE", std::vector<uint8_t>(21 * 3, 0)}};
     invseg::test::TempDir dir;
     invseg::test::writeBytes(dir.file("i.png"), encodeRef(s, labels, true, 3, plte));
     const auto m = invseg::loadLabelMap(dir.file("i.png"));
@@ -186,8 +190,8 @@ TEST(PngDecode, DamagedFilesGiveErrorsNeverCrashes)
     // exception type fails). Run under ASan/UBSan this also checks the bounds of every parser.
     invseg::test::TempDir dir;
     std::mt19937 rng(99);
-    for (const char* name : {"pattern.png", "pattern_adam7.png", "voc_labels.png", "gray16.png", "palette_trns.png",
-                             "pattern.ppm"}) {
+    for (const char* name :
+         {"pattern.png", "pattern_adam7.png", "voc_labels.png", "gray16.png", "palette_trns.png", "pattern.ppm"}) {
         const auto original = invseg::test::readBytes(invseg::test::fixture(name));
         for (int trial = 0; trial < 150; ++trial) {
             auto bytes = original;

@@ -68,9 +68,18 @@ inline std::string readFileBytes(const std::string& path)
 // --- pickle (protocol 2 opcodes, as torch.save writes them) -------------------------------------------------------
 
 namespace pk {
-inline std::string proto2() { return "\x80\x02"; }
-inline std::string stop() { return "."; }
-inline std::string str(const std::string& s) { return "X" + le32(s.size()) + s; }
+inline std::string proto2()
+{
+    return "\x80\x02";
+}
+inline std::string stop()
+{
+    return ".";
+}
+inline std::string str(const std::string& s)
+{
+    return "X" + le32(s.size()) + s;
+}
 inline std::string integer(int64_t v)
 {
     if (v >= INT32_MIN && v <= INT32_MAX)
@@ -88,7 +97,10 @@ inline std::string ints(const std::vector<int64_t>& v)
         s += integer(x);
     return s + "t";
 }
-inline std::string emptyOrderedDict() { return global("collections", "OrderedDict") + ")R"; }
+inline std::string emptyOrderedDict()
+{
+    return global("collections", "OrderedDict") + ")R";
+}
 /// ('storage', torch.<type>, key, 'cpu', numel) + BINPERSID
 inline std::string storage(const std::string& type, const std::string& key, int64_t numel)
 {
@@ -112,8 +124,7 @@ inline std::string dict(const std::vector<std::pair<std::string, std::string>>& 
 } // namespace pk
 
 /// A zip laid out as torch.save lays it out: archive/data.pkl, archive/data/<key>, archive/version.
-inline std::string torchZip(const std::string& pickle, const std::vector<ZipMember>& storages = {},
-                            bool zip64 = false)
+inline std::string torchZip(const std::string& pickle, const std::vector<ZipMember>& storages = {}, bool zip64 = false)
 {
     std::vector<ZipMember> members{{"archive/data.pkl", pickle}};
     for (const auto& s : storages)

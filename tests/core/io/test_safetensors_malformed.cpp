@@ -186,8 +186,7 @@ TEST(SafetensorsMalformed, AbsurdHeaderLength)
 TEST(SafetensorsMalformed, HeaderNotJson)
 {
     expectRejected(st("{not json}"), ErrorKind::Format, {"header", "JSON"});
-    expectRejected(st(R"({"x":)" + kF32x2 + "[0,8]}} trailing", floatRange(2)), ErrorKind::Format,
-                   {"header", "JSON"});
+    expectRejected(st(R"({"x":)" + kF32x2 + "[0,8]}} trailing", floatRange(2)), ErrorKind::Format, {"header", "JSON"});
     expectRejected(st(std::string("{\"a\0\":1}", 8)), ErrorKind::Format, {"header"});
     expectRejected(st("\x01"), ErrorKind::Format, {"header"});
 }
@@ -212,18 +211,17 @@ TEST(SafetensorsMalformed, EntryNotAnObjectOrMissingFields)
 
 TEST(SafetensorsMalformed, UnknownOrMistypedDtype)
 {
-    expectRejected(st(R"({"x":{"dtype":"F128","shape":[2],"data_offsets":[0,8]}})", floatRange(2)),
-                   ErrorKind::Format, {"'x'", "dtype", "F128"});
-    expectRejected(st(R"({"x":{"dtype":"f32","shape":[2],"data_offsets":[0,8]}})", floatRange(2)),
-                   ErrorKind::Format, {"'x'", "dtype"});
+    expectRejected(st(R"({"x":{"dtype":"F128","shape":[2],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
+                   {"'x'", "dtype", "F128"});
+    expectRejected(st(R"({"x":{"dtype":"f32","shape":[2],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
+                   {"'x'", "dtype"});
     expectRejected(st(R"({"x":{"dtype":4,"shape":[2],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
                    {"'x'", "dtype"});
 }
 
 TEST(SafetensorsMalformed, OffsetsOutOfRange)
 {
-    expectRejected(st(R"({"x":)" + kF32x2 + "[0,100]}}", floatRange(2)), ErrorKind::Format,
-                   {"'x'", "data_offsets"});
+    expectRejected(st(R"({"x":)" + kF32x2 + "[0,100]}}", floatRange(2)), ErrorKind::Format, {"'x'", "data_offsets"});
     expectRejected(st(R"({"x":)" + kF32x2 + "[8,16]}}", floatRange(2)), ErrorKind::Format, {"'x'", "past the"});
     expectRejected(st(R"({"x":)" + kF32x2 + "[18446744073709551608,18446744073709551615]}}", floatRange(2)),
                    ErrorKind::Format, {"'x'", "data_offsets"});
@@ -244,17 +242,17 @@ TEST(SafetensorsMalformed, ReversedOffsets)
 
 TEST(SafetensorsMalformed, OverlappingOffsets)
 {
-    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"b":)" + kF32x2 + "[4,12]}}", floatRange(3)),
-                   ErrorKind::Format, {"overlap"});
+    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"b":)" + kF32x2 + "[4,12]}}", floatRange(3)), ErrorKind::Format,
+                   {"overlap"});
     // Two names for the same bytes.
-    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"b":)" + kF32x2 + "[0,8]}}", floatRange(2)),
-                   ErrorKind::Format, {"overlap"});
+    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"b":)" + kF32x2 + "[0,8]}}", floatRange(2)), ErrorKind::Format,
+                   {"overlap"});
 }
 
 TEST(SafetensorsMalformed, HolesAndIncompleteCoverage)
 {
-    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"b":)" + kF32x2 + "[12,20]}}", floatRange(5)),
-                   ErrorKind::Format, {"hole"});
+    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"b":)" + kF32x2 + "[12,20]}}", floatRange(5)), ErrorKind::Format,
+                   {"hole"});
     expectRejected(st(R"({"a":)" + kF32x2 + "[0,8]}}", floatRange(3)), ErrorKind::Format, {"trailing"});
     expectRejected(st(R"({"a":)" + kF32x2 + "[4,12]}}", floatRange(3)), ErrorKind::Format, {"hole"});
     expectRejected(st("{}", floatRange(1)), ErrorKind::Format, {"trailing"});
@@ -262,10 +260,10 @@ TEST(SafetensorsMalformed, HolesAndIncompleteCoverage)
 
 TEST(SafetensorsMalformed, NegativeOrMistypedShape)
 {
-    expectRejected(st(R"({"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", floatRange(2)),
-                   ErrorKind::Format, {"'x'", "shape"});
-    expectRejected(st(R"({"x":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}})", floatRange(2)),
-                   ErrorKind::Format, {"'x'", "shape"});
+    expectRejected(st(R"({"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
+                   {"'x'", "shape"});
+    expectRejected(st(R"({"x":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
+                   {"'x'", "shape"});
     expectRejected(st(R"({"x":{"dtype":"F32","shape":2,"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
                    {"'x'", "shape"});
     expectRejected(st(R"({"x":{"dtype":"F32","shape":[18446744073709551615],"data_offsets":[0,8]}})", floatRange(2)),
@@ -298,24 +296,24 @@ TEST(SafetensorsMalformed, ZeroSizeShapesWithHugeDimensionsStayErrorsNotCrashes)
 
 TEST(SafetensorsMalformed, ByteSizeDiffersFromOffsets)
 {
-    expectRejected(st(R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", floatRange(2)),
-                   ErrorKind::Format, {"'x'", "8 bytes", "12"});
-    expectRejected(st(R"({"x":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}})", floatRange(2)),
-                   ErrorKind::Format, {"'x'", "8 bytes", "need 4"});
+    expectRejected(st(R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
+                   {"'x'", "8 bytes", "12"});
+    expectRejected(st(R"({"x":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}})", floatRange(2)), ErrorKind::Format,
+                   {"'x'", "8 bytes", "need 4"});
 }
 
 TEST(SafetensorsMalformed, DuplicateTensorNames)
 {
     // JSON parsers keep one of two equal keys silently; the reader must not.
-    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"a":)" + kF32x2 + "[8,16]}}", floatRange(4)),
-                   ErrorKind::Format, {"duplicate", "'a'"});
-    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"a":)" + kF32x2 + "[0,8]}}", floatRange(2)),
-                   ErrorKind::Format, {"duplicate", "'a'"});
+    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"a":)" + kF32x2 + "[8,16]}}", floatRange(4)), ErrorKind::Format,
+                   {"duplicate", "'a'"});
+    expectRejected(st(R"({"a":)" + kF32x2 + R"([0,8]},"a":)" + kF32x2 + "[0,8]}}", floatRange(2)), ErrorKind::Format,
+                   {"duplicate", "'a'"});
     expectRejected(st(R"({"__metadata__":{},"__metadata__":{}})"), ErrorKind::Format, {"duplicate"});
     // Equal names in nested objects are not tensor names.
-    TempFile nested(st(R"({"__metadata__":{"x":"1"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
-                       floatRange(2)),
-                    ".safetensors");
+    TempFile nested(
+        st(R"({"__metadata__":{"x":"1"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", floatRange(2)),
+        ".safetensors");
     EXPECT_EQ(errorOf(openSt, nested.path()), "");
 }
 

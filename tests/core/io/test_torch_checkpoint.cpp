@@ -16,7 +16,10 @@ using ::testing::HasSubstr;
 namespace invseg::test {
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(INVSEG_TEST_DATA_DIR) + "/ckpt/" + name; }
+std::string fixture(const std::string& name)
+{
+    return std::string(INVSEG_TEST_DATA_DIR) + "/ckpt/" + name;
+}
 
 auto openCkpt = [](const std::string& path) { return openTorchCheckpoint(path); };
 
@@ -32,7 +35,10 @@ void expectRejected(const std::string& bytes, ErrorKind kind, const std::string&
     EXPECT_EQ(errorKindName(got), std::string(errorKindName(kind))) << message;
 }
 
-torch::Tensor arangeF(int n) { return torch::arange(n, torch::kFloat32); }
+torch::Tensor arangeF(int n)
+{
+    return torch::arange(n, torch::kFloat32);
+}
 
 void expectEqual(const torch::Tensor& actual, const torch::Tensor& expected)
 {
@@ -60,8 +66,8 @@ TEST(TorchCheckpoint, UnwrapsStateDictAndDropsTrainingState)
 {
     auto f = openTorchCheckpoint(fixture("wrapped_mixed.ckpt"));
     const std::vector<std::string> expected{
-        "empty", "model.bf16", "model.f16", "model.f32", "model.position_ids", "nested.inner.x", "scalar",
-        "shared.base", "shared.slice", "shared.strided", "shared.transposed"};
+        "empty",  "model.bf16",  "model.f16",    "model.f32",      "model.position_ids", "nested.inner.x",
+        "scalar", "shared.base", "shared.slice", "shared.strided", "shared.transposed"};
     EXPECT_EQ(f->keys(), expected);
     EXPECT_FALSE(f->contains("global_step"));
     EXPECT_FALSE(f->contains("nested.note"));
@@ -215,9 +221,9 @@ TEST(TorchCheckpoint, CopiesMisalignedRecords)
     // The record's offset in the file depends on the member names; pick a key that puts the floats at an offset
     // that is not a multiple of 4. The reader must copy rather than hand out a misaligned view.
     for (const std::string key : {"k", "ke", "key", "keyz"}) {
-        const std::string pickle =
-            pk::proto2() + pk::dict({{"w", pk::tensor(pk::storage("FloatStorage", key, 4), 0, {4}, {1})}}) +
-            pk::stop();
+        const std::string pickle = pk::proto2() +
+                                   pk::dict({{"w", pk::tensor(pk::storage("FloatStorage", key, 4), 0, {4}, {1})}}) +
+                                   pk::stop();
         const std::string zip = torchZip(pickle, {{key, floatRange(4)}});
         if (zip.find(floatRange(4)) % 4 == 0)
             continue;
@@ -246,8 +252,8 @@ TEST(TorchCheckpoint, SelfReferencingDictsTerminate)
 
 TEST(TorchCheckpointRefuses, OsSystemViaReduce)
 {
-    const std::string pickle =
-        pk::proto2() + pk::global("os", "system") + "(" + pk::str("echo pwned > /tmp/invseg_pwned") + "tR" + pk::stop();
+    const std::string pickle = pk::proto2() + pk::global("os", "system") + "(" +
+                               pk::str("echo pwned > /tmp/invseg_pwned") + "tR" + pk::stop();
     expectRejected(torchZip(pickle), ErrorKind::Format, "refusing to unpickle: calls os.system");
     EXPECT_FALSE(std::ifstream("/tmp/invseg_pwned").good());
 }
@@ -266,8 +272,8 @@ TEST(TorchCheckpointRefuses, PosixSystemViaStackGlobalInsideAStateDict)
 
 TEST(TorchCheckpointRefuses, NewObjInstObjAndBuildOnUnknownGlobals)
 {
-    expectRejected(torchZip(pk::proto2() + pk::global("subprocess", "Popen") + ")\x81" + pk::stop()),
-                   ErrorKind::Format, "calls subprocess.Popen");
+    expectRejected(torchZip(pk::proto2() + pk::global("subprocess", "Popen") + ")\x81" + pk::stop()), ErrorKind::Format,
+                   "calls subprocess.Popen");
     expectRejected(torchZip(pk::proto2() + "(" + pk::str("ls") + "ios\nsystem\n" + pk::stop()), ErrorKind::Format,
                    "calls os.system");
     expectRejected(torchZip(pk::proto2() + "(" + pk::global("builtins", "eval") + pk::str("1") + "o" + pk::stop()),
@@ -285,11 +291,11 @@ TEST(TorchCheckpointRefuses, UnknownGlobalCalledByRealTorchSave)
 
 TEST(TorchCheckpointRefuses, CallingAStorageTypeOrABuiltinLookalike)
 {
-    expectRejected(torchZip(pk::proto2() + pk::global("torch", "FloatStorage") + ")R" + pk::stop()),
-                   ErrorKind::Format, "calls torch.FloatStorage");
-    expectRejected(torchZip(pk::proto2() + pk::global("torch._utils", "_rebuild_device_tensor_from_numpy") + ")R" +
-                            pk::stop()),
-                   ErrorKind::Format, "calls torch._utils._rebuild_device_tensor_from_numpy");
+    expectRejected(torchZip(pk::proto2() + pk::global("torch", "FloatStorage") + ")R" + pk::stop()), ErrorKind::Format,
+                   "calls torch.FloatStorage");
+    expectRejected(
+        torchZip(pk::proto2() + pk::global("torch._utils", "_rebuild_device_tensor_from_numpy") + ")R" + pk::stop()),
+        ErrorKind::Format, "calls torch._utils._rebuild_device_tensor_from_numpy");
     expectRejected(torchZip(pk::proto2() + pk::global("collections", "OrderedDictX") + ")R" + pk::stop()),
                    ErrorKind::Format, "calls collections.OrderedDictX");
 }
@@ -405,9 +411,9 @@ TEST(TorchCheckpointMalformed, BrokenPickles)
     expectRejected(torchZip("\x80\x06}."), ErrorKind::Format, "protocol 6");
     // A persistent id that is not a storage, and a storage type that is not supported.
     expectRejected(torchZip(pk::proto2() + pk::str("x") + "Q" + pk::stop()), ErrorKind::Format, "persistent id");
-    expectRejected(torchZip(pk::proto2() + pk::dict({{"w", pk::tensor(pk::storage("QInt8Storage", "0", 4), 0, {4},
-                                                                       {1})}}) +
-                            pk::stop(),
+    expectRejected(torchZip(pk::proto2() +
+                                pk::dict({{"w", pk::tensor(pk::storage("QInt8Storage", "0", 4), 0, {4}, {1})}}) +
+                                pk::stop(),
                             {{"0", floatRange(4)}}),
                    ErrorKind::Unsupported, "torch.QInt8Storage");
     // Deeply nested dicts (no recursion in the reader, but a clear limit).
@@ -431,10 +437,8 @@ TEST(TorchCheckpointMalformed, ArchiveLayoutProblems)
                    ErrorKind::Format, "not in a subdirectory a/: b/data.pkl");
     expectRejected(makeZip({{"archive/data.pkl", kGoodPickle}, {"archive/data.pkl", kGoodPickle}, version}),
                    ErrorKind::Format, "duplicate entry");
-    std::string zip = makeZip({{"archive/data.pkl", kGoodPickle},
-                               {"archive/data/0", floatRange(4)},
-                               {"archive/byteorder", "big"},
-                               version});
+    std::string zip = makeZip(
+        {{"archive/data.pkl", kGoodPickle}, {"archive/data/0", floatRange(4)}, {"archive/byteorder", "big"}, version});
     expectRejected(zip, ErrorKind::Unsupported, "big-endian");
 }
 

@@ -17,9 +17,18 @@ inline std::string le(uint64_t v, int bytes)
         s += char((v >> (8 * i)) & 0xFF);
     return s;
 }
-inline std::string le16(uint64_t v) { return le(v, 2); }
-inline std::string le32(uint64_t v) { return le(v, 4); }
-inline std::string le64(uint64_t v) { return le(v, 8); }
+inline std::string le16(uint64_t v)
+{
+    return le(v, 2);
+}
+inline std::string le32(uint64_t v)
+{
+    return le(v, 4);
+}
+inline std::string le64(uint64_t v)
+{
+    return le(v, 8);
+}
 
 /// CRC-32 (IEEE), written here so the fixtures do not depend on the code under test.
 inline uint32_t testCrc32(const std::string& data)

@@ -30,7 +30,8 @@ TEST(StructureDistance, MatchesTheNaiveSymmetricKlLoop)
                 for (int64_t k = 0; k < n; ++k)
                     ref += (a[u][k] - a[v][k]) * (std::log(a[u][k] + 1e-6) - std::log(a[v][k] + 1e-6));
                 ref *= 0.5;
-                EXPECT_NEAR(s[u][v], ref, 1e-10 * std::max(1.0, std::abs(ref))) << "n=" << n << " u=" << u << " v=" << v;
+                EXPECT_NEAR(s[u][v], ref, 1e-10 * std::max(1.0, std::abs(ref)))
+                    << "n=" << n << " u=" << u << " v=" << v;
             }
         // Symmetric, zero diagonal, non-negative.
         EXPECT_TRUE(torch::allclose(S, S.t(), 0, 1e-12));
@@ -99,7 +100,7 @@ TEST(CscLoss, NoAnchorsGivesZero)
 torch::Tensor refinedMaps(const torch::Tensor& tokens, const torch::Tensor& queries, const torch::Tensor& A)
 {
     const auto attn = torch::softmax(torch::matmul(queries, tokens.t()), 1); // [N, C]
-    const auto a = minMaxNormalize(attn.t());                                  // [C, N]
+    const auto a = minMaxNormalize(attn.t());                                // [C, N]
     return torch::matmul(a, A.t());
 }
 

@@ -40,7 +40,7 @@ TEST(ModelDefaults, TheFilesFieldsGoOnTopOfTheMethodDefaults)
     const auto o = SegmentOptions::forModel(d.string());
     EXPECT_EQ(o.levelWeights, (std::vector<double>{0.5, 0.5, 0, 0}));
     EXPECT_EQ(o.timestep, 300);
-    EXPECT_EQ(o.steps, SegmentOptions().steps);                 // not in the file: the method's
+    EXPECT_EQ(o.steps, SegmentOptions().steps); // not in the file: the method's
     EXPECT_EQ(o.temperature, SegmentOptions().temperature);
 
     // a user's options file goes on top of the model's

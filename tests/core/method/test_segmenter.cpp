@@ -18,8 +18,8 @@ namespace {
 torch::Tensor testImage(int64_t h, int64_t w)
 {
     auto img = torch::zeros({h, w, 3}, torch::kUInt8);
-    img.slice(0, 0, h / 2).select(2, 2).fill_(200);                      // blue top
-    img.slice(0, h / 2, h).select(2, 1).fill_(160);                      // green bottom
+    img.slice(0, 0, h / 2).select(2, 2).fill_(200);                                    // blue top
+    img.slice(0, h / 2, h).select(2, 1).fill_(160);                                    // green bottom
     img.slice(0, h / 3, 2 * h / 3).slice(1, w / 3, 2 * w / 3).select(2, 0).fill_(230); // red square
     return img;
 }

@@ -86,7 +86,7 @@ TEST(UNetGolden, OutputsMatchForEveryTimestepAndPrompt)
         const auto out = unet->forward(zt, torch::full({np}, t0, torch::kLong), emb);
         for (int64_t p = 0; p < np; ++p) {
             const double e = relativeError(out.narrow(0, p, 1),
-                                    g.get("unet_out_t" + std::to_string(t0) + "_p" + std::to_string(p)));
+                                           g.get("unet_out_t" + std::to_string(t0) + "_p" + std::to_string(p)));
             EXPECT_LE(e, kTol) << "batched prompt " << p;
             log.add("unet_out (batched)", e);
         }
@@ -202,7 +202,8 @@ TEST(UNet, NonSquareAndOddLatentsKeepTheirShape)
     for (const bool linear : {false, true}) {
         UNet2DConditionModel unet(tinyConfig(linear));
         torch::NoGradGuard noGrad;
-        for (const auto& hw : std::vector<std::pair<int64_t, int64_t>>{{16, 24}, {24, 16}, {8, 40}, {20, 28}, {9, 13}}) {
+        for (const auto& hw :
+             std::vector<std::pair<int64_t, int64_t>>{{16, 24}, {24, 16}, {8, 40}, {20, 28}, {9, 13}}) {
             SCOPED_TRACE(std::to_string(hw.first) + "x" + std::to_string(hw.second));
             const auto x = torch::randn({2, 4, hw.first, hw.second});
             const auto ctx = torch::randn({2, 7, 16});
@@ -318,8 +319,8 @@ TEST(UNet, StopAfterEndsTheForwardEarly)
     AttentionCapture capture;
     capture.select = AttentionCapture::selectKind(AttnKind::Cross);
     capture.stopAfter = "up_blocks.1.attentions.0.transformer_blocks.0.attn2";
-    const auto out = unet->forward(torch::randn({1, 4, 16, 16}), torch::tensor(int64_t(10)),
-                                   torch::randn({1, 5, 16}), &capture);
+    const auto out = unet->forward(torch::randn({1, 4, 16, 16}), torch::tensor(int64_t(10)), torch::randn({1, 5, 16}),
+                                   &capture);
     EXPECT_FALSE(out.defined());
     ASSERT_FALSE(capture.layers.empty());
     EXPECT_EQ(capture.layers.back().name, capture.stopAfter);
@@ -350,9 +351,9 @@ TEST(UNet, CancelFlagThrowsCancelled)
         EXPECT_EQ(e.kind(), ErrorKind::Cancelled);
     }
     cancel = false;
-    EXPECT_TRUE(unet->forward(torch::randn({1, 4, 16, 16}), torch::tensor(int64_t(10)), torch::randn({1, 5, 16}),
-                              &capture)
-                    .defined());
+    EXPECT_TRUE(
+        unet->forward(torch::randn({1, 4, 16, 16}), torch::tensor(int64_t(10)), torch::randn({1, 5, 16}), &capture)
+            .defined());
 }
 
 TEST(UNet, RejectsMisShapedInputs)

@@ -79,10 +79,11 @@ TEST(Vae, OptionalQuantConvsAndNames)
         shapes[p.key()] = p.value().sizes().vec();
     EXPECT_FALSE(shapes.count("quant_conv.weight"));
     EXPECT_FALSE(shapes.count("post_quant_conv.weight"));
-    for (const char* k : {"encoder.conv_in.weight", "encoder.down_blocks.0.downsamplers.0.conv.weight",
-                          "encoder.mid_block.attentions.0.group_norm.weight", "encoder.mid_block.attentions.0.to_q.bias",
-                          "encoder.mid_block.attentions.0.to_out.0.weight", "decoder.up_blocks.0.resnets.2.conv2.weight",
-                          "decoder.up_blocks.2.upsamplers.0.conv.weight", "decoder.conv_norm_out.bias"})
+    for (const char* k :
+         {"encoder.conv_in.weight", "encoder.down_blocks.0.downsamplers.0.conv.weight",
+          "encoder.mid_block.attentions.0.group_norm.weight", "encoder.mid_block.attentions.0.to_q.bias",
+          "encoder.mid_block.attentions.0.to_out.0.weight", "decoder.up_blocks.0.resnets.2.conv2.weight",
+          "decoder.up_blocks.2.upsamplers.0.conv.weight", "decoder.conv_norm_out.bias"})
         EXPECT_TRUE(shapes.count(k)) << k;
     EXPECT_FALSE(shapes.count("encoder.down_blocks.1.resnets.0.conv_shortcut.weight")); // 32 → 32
     EXPECT_TRUE(shapes.count("encoder.down_blocks.2.resnets.0.conv_shortcut.weight"));

@@ -141,8 +141,8 @@ TEST_F(Parity, NoiseScheduleAndNoising)
                 EXPECT_REL_ERROR_LE(sched.addNoise(z0, noise, T), set.get("zt_" + suffix), layout.tolerance,
                                     label(set, layout, "zt_" + suffix));
                 if (set.has("v_target_" + suffix))
-                    EXPECT_REL_ERROR_LE(sched.vTarget(z0, noise, T), set.get("v_target_" + suffix),
-                                        layout.tolerance, label(set, layout, "v_target_" + suffix));
+                    EXPECT_REL_ERROR_LE(sched.vTarget(z0, noise, T), set.get("v_target_" + suffix), layout.tolerance,
+                                        label(set, layout, "v_target_" + suffix));
             }
             const std::string pred = set.meta.at("prediction_type").get<std::string>();
             if (!layout.singleFile)
@@ -204,8 +204,8 @@ TEST_F(Parity, EveryAttentionMapAndHeadSplit)
                 EXPECT_REL_ERROR_LE(capture.maps.at(name)[0], set.get("attn/" + name), layout.tolerance,
                                     label(set, layout, "attn/*"));
                 if (set.has("attn_heads/" + name))
-                    EXPECT_REL_ERROR_LE(capture.headMaps.at(name)[0], set.get("attn_heads/" + name),
-                                        layout.tolerance, label(set, layout, "attn_heads/" + name));
+                    EXPECT_REL_ERROR_LE(capture.headMaps.at(name)[0], set.get("attn_heads/" + name), layout.tolerance,
+                                        label(set, layout, "attn_heads/" + name));
             }
         }
 }

@@ -84,14 +84,14 @@ struct ErrorLog {
 /// The log EXPECT_REL_ERROR_LE records into (one per test binary; a fixture prints and clears it).
 ErrorLog& errorLog();
 
-#define EXPECT_REL_ERROR_LE(ours, ref, bound, what)                                                                   \
-    do {                                                                                                              \
-        const auto _o = (ours);                                                                                       \
-        const auto _r = (ref);                                                                                        \
-        ASSERT_EQ(_o.sizes(), _r.sizes()) << (what);                                                                  \
-        const double _e = ::invseg::test::relativeError(_o, _r);                                                      \
-        EXPECT_LE(_e, (bound)) << (what);                                                                             \
-        ::invseg::test::errorLog().add((what), _e);                                                                   \
+#define EXPECT_REL_ERROR_LE(ours, ref, bound, what)                                                                    \
+    do {                                                                                                               \
+        const auto _o = (ours);                                                                                        \
+        const auto _r = (ref);                                                                                         \
+        ASSERT_EQ(_o.sizes(), _r.sizes()) << (what);                                                                   \
+        const double _e = ::invseg::test::relativeError(_o, _r);                                                       \
+        EXPECT_LE(_e, (bound)) << (what);                                                                              \
+        ::invseg::test::errorLog().add((what), _e);                                                                    \
     } while (0)
 
 } // namespace invseg::test

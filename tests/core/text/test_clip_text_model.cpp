@@ -176,7 +176,8 @@ TEST(ClipTextModel, GradientReachesTokenEmbeddingsWithFrozenWeights)
     plus[1][3][4] += h;
     minus[1][3][4] -= h;
     const double fd = (model->forwardEmbeddings(plus).pow(2).sum().item<double>() -
-                       model->forwardEmbeddings(minus).pow(2).sum().item<double>()) / (2 * h);
+                       model->forwardEmbeddings(minus).pow(2).sum().item<double>()) /
+                      (2 * h);
     EXPECT_NEAR(g64[1][3][4].item<double>(), fd, 1e-6 * std::max(1.0, std::abs(fd)));
 }
 

@@ -18,7 +18,10 @@ using invseg::ErrorKind;
 
 namespace {
 
-std::string toString(const std::vector<uint8_t>& v) { return std::string(v.begin(), v.end()); }
+std::string toString(const std::vector<uint8_t>& v)
+{
+    return std::string(v.begin(), v.end());
+}
 
 template <size_t N>
 std::vector<uint8_t> bytes(const uint8_t (&a)[N])
@@ -35,8 +38,8 @@ const uint8_t kDynamic[] = {0xed, 0xcc, 0x51, 0x0a, 0x80, 0x40, 0x08, 0x04, 0xd0
 
 std::string dynamicText()
 {
-    const char* words[] = {"alpha", "bravo", "charlie", "delta", "echo",   "foxtrot", "golf",
-                           "hotel", "india", "juliet",  "kilo",  "lima",   "mike"};
+    const char* words[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+                           "hotel", "india", "juliet",  "kilo",  "lima", "mike"};
     std::string s;
     for (int i = 0; i < 300; ++i) {
         if (i)
@@ -68,7 +71,10 @@ const uint8_t kGzipPlain[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x
                               0x4e, 0x4d, 0xce, 0xcf, 0x4b, 0x51, 0xc8, 0x4d, 0xcd, 0x4d, 0x4a,
                               0x2d, 0x02, 0x00, 0x24, 0x74, 0xfa, 0x9f, 0x0d, 0x00, 0x00, 0x00};
 
-std::string vocabPath() { return invseg::resourcePath("clip/bpe_simple_vocab_16e6.txt.gz"); }
+std::string vocabPath()
+{
+    return invseg::resourcePath("clip/bpe_simple_vocab_16e6.txt.gz");
+}
 
 std::vector<uint8_t> readFile(const std::string& path)
 {

@@ -25,7 +25,10 @@ namespace {
 
 using Ids = std::vector<int64_t>;
 
-const ClipTokenizer& tok() { return ClipTokenizer::bundled(); }
+const ClipTokenizer& tok()
+{
+    return ClipTokenizer::bundled();
+}
 
 struct Vector {
     std::string_view text;
@@ -41,31 +44,31 @@ const Vector kReferenceVectors[] = {
     {"&amp;amp; &lt;b&gt; &quot;x&quot; &#39;s &apos;ll &nbsp;nbsp"sv,
      {261, 283, 321, 285, 257, 343, 257, 568, 1342, 6459, 4393}},
     {"&copy &copy; &ampfoo &notit; &notin; &NotEqualTilde; &unknown; &#x41;&#X42;&#67 &#128; &#0; &#x110000; &#xD800; &#1; &#99999999999999999999;"sv,
-     {5811, 5811, 261, 23435, 126, 361, 585, 282, 17788, 487, 22684, 224, 136, 372, 261, 8685, 282, 5334, 6309, 39802, 39802, 39802, 39802}},
-    {"&#&#x;&;& amp; &AMP"sv,
-     {5, 2, 5, 258, 343, 26, 5, 26, 261, 6259, 282, 261}},
+     {5811, 5811, 261, 23435, 126, 361,  585,  282,   17788, 487,   22684, 224,
+      136,  372,  261, 8685,  282, 5334, 6309, 39802, 39802, 39802, 39802}},
+    {"&#&#x;&;& amp; &AMP"sv, {5, 2, 5, 258, 343, 26, 5, 26, 261, 6259, 282, 261}},
     {"\316\237\316\224\316\237\316\243 \316\243\316\221\316\243 \316\243 a\316\243 \316\243a \316\221\316\243."sv,
-     {138, 123, 138, 112, 138, 123, 139, 480, 139, 225, 138, 109, 139, 480, 139, 481, 64, 139, 480, 139, 225, 320, 138, 109, 139, 480, 269}},
+     {138, 123, 138, 112, 138, 123, 139, 480, 139, 225, 138, 109, 139, 480,
+      139, 481, 64,  139, 480, 139, 225, 320, 138, 109, 139, 480, 269}},
     {"\304\260stanbul KELVIN\342\204\252 \305\277ome '\305\277 dON'T I'LL WE'VE You'RE she'D I'M"sv,
-     {328, 16384, 11231, 2825, 85, 967, 129, 123, 5832, 6, 129, 379, 847, 713, 328, 1342, 649, 1200, 592, 982, 1043, 1896, 328, 880}},
+     {328, 16384, 11231, 2825, 85,  967,  129, 123, 5832, 6,    129, 379,
+      847, 713,   328,   1342, 649, 1200, 592, 982, 1043, 1896, 328, 880}},
     {"tab\343\200\200ideographic\302\205nel\034fs\302\240nbsp\342\200\250ls end"sv,
      {14724, 1909, 78, 4245, 2693, 3854, 6459, 4393, 1268, 806}},
     {"<|startoftext|>hi<|endoftext|> x<|ENDOFTEXT|>y !<|endoftext|>"sv,
      {49406, 1883, 49407, 343, 49407, 344, 0, 27, 347, 40786, 4160, 91, 285}},
     {"\331\243\331\244 \342\205\245 \302\275 \331\241\331\242\331\243 \302\262"sv,
      {149, 352, 149, 353, 158, 227, 369, 33613, 149, 350, 149, 351, 149, 352, 41175}},
-    {"e\314\201 n\314\203o cafe\314\201"sv,
-     {324, 136, 479, 333, 136, 481, 334, 4979, 136, 479}},
+    {"e\314\201 n\314\203o cafe\314\201"sv, {324, 136, 479, 333, 136, 481, 334, 4979, 136, 479}},
     {"\360\237\221\251\342\200\215\360\237\221\251\342\200\215\360\237\221\247 \360\237\207\253\360\237\207\267 \342\235\244\357\270\217"sv,
      {26304, 26304, 964, 356, 16223, 1752}},
-    {"a\000b"sv,
-     {320, 444, 321}},
+    {"a\000b"sv, {320, 444, 321}},
     {"\320\237\321\200\320\270\320\262\320\265\321\202, \320\274\320\270\321\200! \316\223\316\265\316\271\316\254 \317\203\316\277\317\205 \316\232\317\214\317\203\316\274\316\265"sv,
-     {26302, 16370, 29503, 110, 22176, 141, 480, 267, 38018, 16701, 141, 478, 256, 138, 111, 138, 113, 138, 117, 138, 361, 139, 225, 138, 123, 139, 483, 138, 118, 139, 234, 139, 225, 138, 120, 138, 369}},
+     {26302, 16370, 29503, 110, 22176, 141, 480, 267, 38018, 16701, 141, 478, 256, 138, 111, 138, 113, 138, 117,
+      138,   361,   139,   225, 138,   123, 139, 483, 138,   118,   139, 234, 139, 225, 138, 120, 138, 369}},
     {"price: $1,299.99 (20% off) #deal @shop"sv,
      {2827, 281, 259, 272, 267, 273, 280, 280, 269, 280, 280, 263, 273, 271, 260, 1007, 264, 258, 2696, 287, 1557}},
-    {"&lt;|endoftext|&gt;"sv,
-     {49407}},
+    {"&lt;|endoftext|&gt;"sv, {49407}},
 };
 
 } // namespace
@@ -209,11 +212,11 @@ TEST(ClipTokenizer, InvalidUtf8IsReadAsReplacementCharacters)
         const char* bytes;
         int replacements;
     } cases[] = {
-        {"\x80", 1},           // lone continuation byte
-        {"\xC3", 1},           // truncated 2-byte sequence
-        {"\xE2\x82", 1},       // truncated 3-byte sequence
-        {"\xC0\xAF", 2},       // overlong form: C0 is never valid
-        {"\xED\xA0\x80", 3},   // encoded surrogate
+        {"\x80", 1},             // lone continuation byte
+        {"\xC3", 1},             // truncated 2-byte sequence
+        {"\xE2\x82", 1},         // truncated 3-byte sequence
+        {"\xC0\xAF", 2},         // overlong form: C0 is never valid
+        {"\xED\xA0\x80", 3},     // encoded surrogate
         {"\xF4\x90\x80\x80", 4}, // above U+10FFFF
         {"\xFF", 1},
     };
@@ -243,7 +246,7 @@ TEST(ClipTokenizer, LiteralSpecialTokensAndEntities)
 {
     EXPECT_EQ(tok().encode("<|endoftext|>"), (Ids{49407}));
     EXPECT_EQ(tok().encode("&lt;|startoftext|&gt;"), (Ids{49406}));
-    EXPECT_EQ(tok().encode("&amp;amp;"), tok().encode("&"));  // unescaped twice
+    EXPECT_EQ(tok().encode("&amp;amp;"), tok().encode("&"));         // unescaped twice
     EXPECT_EQ(tok().encode("&amp;amp;amp;"), (Ids{261, 6259, 282})); // only twice: "&", "amp", ";"
     EXPECT_EQ(tok().encode("&#39;s"), tok().encode("'s"));
     EXPECT_EQ(tok().encode("&ouml;"), tok().encode("\u00f6"));
@@ -252,7 +255,8 @@ TEST(ClipTokenizer, LiteralSpecialTokensAndEntities)
 TEST(ClipTokenizer, DecodeGivesReadableText)
 {
     EXPECT_EQ(tok().decode(tok().encodePadded("A Photo of a CAT!", ClipTokenizer::kEos)), "a photo of a cat !");
-    EXPECT_EQ(tok().decode(tok().encode("caf\u00e9 na\u00efve \u65e5\u672c\u8a9e")), "caf\u00e9 na\u00efve \u65e5\u672c\u8a9e");
+    EXPECT_EQ(tok().decode(tok().encode("caf\u00e9 na\u00efve \u65e5\u672c\u8a9e")),
+              "caf\u00e9 na\u00efve \u65e5\u672c\u8a9e");
     EXPECT_EQ(tok().decode(tok().encode("don't")), "don 't");
     EXPECT_EQ(tok().decode({}), "");
     EXPECT_THROW(tok().decode({49408}), Error);
@@ -312,13 +316,13 @@ TEST(UnicodeTables, PropertiesAndLowercase)
 {
     using namespace invseg::unicode;
     EXPECT_TRUE(isLetter(U'a'));
-    EXPECT_TRUE(isLetter(0x65E5));   // CJK ideograph (Lo)
-    EXPECT_TRUE(isLetter(0x02B0));   // modifier letter (Lm)
-    EXPECT_FALSE(isLetter(0x0301));  // combining mark (Mn)
+    EXPECT_TRUE(isLetter(0x65E5));  // CJK ideograph (Lo)
+    EXPECT_TRUE(isLetter(0x02B0));  // modifier letter (Lm)
+    EXPECT_FALSE(isLetter(0x0301)); // combining mark (Mn)
     EXPECT_FALSE(isLetter(U'1'));
-    EXPECT_TRUE(isNumber(0x0663));   // Arabic-Indic digit (Nd)
-    EXPECT_TRUE(isNumber(0x2165));   // Roman numeral (Nl)
-    EXPECT_TRUE(isNumber(0x00BD));   // vulgar fraction (No)
+    EXPECT_TRUE(isNumber(0x0663)); // Arabic-Indic digit (Nd)
+    EXPECT_TRUE(isNumber(0x2165)); // Roman numeral (Nl)
+    EXPECT_TRUE(isNumber(0x00BD)); // vulgar fraction (No)
     EXPECT_FALSE(isNumber(U'x'));
     for (char32_t c : {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x200A, 0x2028,
                        0x2029, 0x202F, 0x205F, 0x3000})

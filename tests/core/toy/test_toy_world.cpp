@@ -21,7 +21,8 @@ using invseg::ErrorKind;
 
 namespace {
 
-template <typename Bytes> uint64_t fnv1a(const Bytes& bytes)
+template <typename Bytes>
+uint64_t fnv1a(const Bytes& bytes)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     for (auto b : bytes) {
@@ -61,7 +62,8 @@ std::set<int> mentionedClasses(const std::string& caption)
     return out;
 }
 
-template <typename F> void expectInvalid(F&& f, const std::string& fragment)
+template <typename F>
+void expectInvalid(F&& f, const std::string& fragment)
 {
     try {
         f();
@@ -188,9 +190,8 @@ TEST(ToyWorld, PinnedHashesAtSize64)
         captions += generateScene(seed, 64).caption + "\n";
     const uint64_t captionHash = fnv1a(captions);
     EXPECT_EQ(captionHash, 0xda17248a101c46c4ull) << "captions: 0x" << std::hex << captionHash;
-    EXPECT_EQ(
-        generateScene(0, 64).caption,
-        "a toy scene with a large yellow house, a tiny red tree and a tiny purple car on the grass under a clear sky");
+    EXPECT_EQ(generateScene(0, 64).caption, "a toy scene with a large yellow house, a tiny red tree and a tiny purple "
+                                            "car on the grass under a clear sky");
 }
 
 TEST(ToyWorld, LabelsAreRealClassesAndMatchPresentClasses)

@@ -18,13 +18,13 @@ enum class AttnKind { Self, Cross };
 
 /// One attention layer as met during a UNet forward.
 struct AttnLayerInfo {
-    std::string name;    ///< diffusers module path, e.g. "down_blocks.0.attentions.0.transformer_blocks.0.attn2"
+    std::string name; ///< diffusers module path, e.g. "down_blocks.0.attentions.0.transformer_blocks.0.attn2"
     AttnKind kind = AttnKind::Self;
     int64_t heads = 0;
-    int64_t height = 0;  ///< query grid: the latent of this level, queries are its pixels in row-major order
+    int64_t height = 0; ///< query grid: the latent of this level, queries are its pixels in row-major order
     int64_t width = 0;
-    int64_t keys = 0;    ///< height*width for self-attention, the text length for cross-attention
-    int level = 0;       ///< UNet resolution level: 0 = full latent resolution, 1 = half, ...
+    int64_t keys = 0; ///< height*width for self-attention, the text length for cross-attention
+    int level = 0;    ///< UNet resolution level: 0 = full latent resolution, 1 = half, ...
     int64_t queries() const { return height * width; }
 };
 
@@ -61,9 +61,8 @@ struct AttentionCapture {
     /// Selects every layer of one kind, optionally only those of one resolution level (0 = full latent resolution).
     static std::function<bool(const AttnLayerInfo&)> selectKind(AttnKind kind, std::optional<int> level = std::nullopt)
     {
-        return [kind, level](const AttnLayerInfo& info) {
-            return info.kind == kind && (!level || info.level == *level);
-        };
+        return
+            [kind, level](const AttnLayerInfo& info) { return info.kind == kind && (!level || info.level == *level); };
     }
     /// Selects every attention layer.
     static std::function<bool(const AttnLayerInfo&)> selectAll()
