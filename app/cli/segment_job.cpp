@@ -51,7 +51,8 @@ const char* kSegmentOptionsHelp =
   --out DIR            output folder (created if missing)
   --format LIST        any of voc,overlay,heatmaps,labelme,coco (or all; default voc,overlay)
   --overlay-alpha A    opacity of the overlay colours (default 0.5)
-  --epsilon E          polygon simplification tolerance in pixels for labelme (default 1.0)
+  --epsilon E          labelme polygon simplification tolerance in pixels (default 0: exact, labelme's
+                       rasteriser gives the mask back pixel for pixel; 1 gives fewer points, loses boundary pixels)
   --colormap NAME      heatmap colours: viridis, magma, jet, gray (default viridis)
   --overwrite          replace the outputs of images already done (their NAME.report.json exists); never
                        replaces an input or any file invseg did not write

@@ -36,7 +36,7 @@ struct SegmentSetup {
     OutputFormats formats;
     std::string outDir;
     double overlayAlpha = 0.5;
-    double labelmeEpsilon = 1.0;
+    double labelmeEpsilon = 0.0;
     std::string colormap = "viridis";
     bool quiet = false;
     bool overwrite = false; ///< --overwrite: replace our own outputs of an image already done (never an input)

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: run_table.sh OUTDIR [INVSEG]}
 invseg=${2:-$root/build/app/invseg}
-py=$root/.venv/bin/python
+py=${INVSEG_VENV:-$root/.venv}/bin/python
 threads=${THREADS:-1}
 mkdir -p "$out"
 { uptime; nproc; "$invseg" --version; } > "$out/machine.txt" 2>&1

@@ -3,15 +3,15 @@
 #   packaging/torch2/build.sh [BUILD_DIR]      default: build-torch2 at the repository root
 # The venv comes from make-venv.sh (a no-op when it is up to date). Configured with the CUDA toolkit (every CUDA code
 # path compiles: INVSEG_REQUIRE_CUDA), without the GUI and OpenCV, with the peer tests (ctest -L peer) on the venv's
-# Python. Reconfigures only when the torch in the venv changed; the build itself is incremental (and ccache'd when
-# CMAKE_CXX_COMPILER_LAUNCHER=ccache is set), so a rerun with nothing changed takes seconds.
-# Environment: JOBS (default nproc), CUDA_HOME (default /usr/local/cuda when it exists), CMAKE_GENERATOR (default Ninja,
-# as packaging/gpu/device-check.sh: with ccache the two build folders then share compiled objects).
+# Python. Reconfigures only when the torch in the venv changed; the build itself is incremental (and through ccache
+# when it is installed: INVSEG_CCACHE), so a rerun with nothing changed takes seconds.
+# Environment: JOBS (default nproc), CUDA_HOME (default /usr/local/cuda when it exists), INVSEG_VENV (the venv; default
+# .venv at the repository root).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-torch2}
 [[ $build = /* ]] || build=$root/$build
-venv=$root/.venv
+venv=${INVSEG_VENV:-$root/.venv}
 jobs=${JOBS:-$(nproc)}
 
 bash "$root/packaging/torch2/make-venv.sh" "$venv"
@@ -27,8 +27,9 @@ torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
 cuda_home=${CUDA_HOME:-}
 [[ -n $cuda_home || ! -d /usr/local/cuda ]] || cuda_home=/usr/local/cuda
 
-args=(-G "${CMAKE_GENERATOR:-Ninja}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DINVSEG_BUILD_GUI=OFF -DINVSEG_WITH_OPENCV=OFF
-      -DINVSEG_REQUIRE_CUDA=ON -DINVSEG_PEER_TESTS=ON -DINVSEG_PEER_PYTHON="$venv/bin/python")
+# The "torch2" preset of CMakePresets.json (Ninja, Release, GUI and OpenCV off, INVSEG_REQUIRE_CUDA, peer tests) with
+# what only this machine knows: the venv's torch and Python, the CUDA toolkit.
+args=(--preset torch2 -DCMAKE_PREFIX_PATH="$prefix" -DINVSEG_PEER_PYTHON="$venv/bin/python")
 if [[ -n $cuda_home ]]; then
   args+=(-DCUDAToolkit_ROOT="$cuda_home" -DCMAKE_CUDA_COMPILER="$cuda_home/bin/nvcc")
   export PATH=$cuda_home/bin:$PATH

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Creates (or brings up to date) the project's Python virtual environment from requirements.txt:
-#   packaging/torch2/make-venv.sh [VENV_DIR]      default: .venv at the repository root
+#   packaging/torch2/make-venv.sh [VENV_DIR]      default: $INVSEG_VENV, else .venv at the repository root
+# INVSEG_VENV lets several clones share one venv (CI keeps it in ~/.cache/invseg: a fresh clone installs nothing).
 # Idempotent and cheap when nothing changed: a stamp holds the hash of the requirements it was made from, and pip's
 # download cache is ~/.cache/pip (or PIP_CACHE_DIR), outside the venv, so a rerun on the same machine downloads
 # nothing even after the venv folder was deleted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-venv=${1:-$root/.venv}
+venv=${1:-${INVSEG_VENV:-$root/.venv}}
 req=$here/requirements.txt
 stamp=$venv/.requirements.sha256
 want=$(sha256sum "$req" | cut -d' ' -f1)

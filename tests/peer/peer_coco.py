@@ -73,11 +73,7 @@ class CocoPeer(unittest.TestCase):
     def test_cli_export_matches_voc_png(self):
         with tempfile.TemporaryDirectory(prefix="invseg-peer-coco-") as tmp:
             tmp = Path(tmp)
-            images, classes = pc.sample_images(tmp)
-            out = tmp / "out"
-            pc.segment(images, classes, out, "voc,coco")
-            reports = pc.read_reports(out)
-            self.assertEqual(sorted(reports), sorted(p.name for p in images))
+            out, reports = pc.segment_samples(tmp, "voc,coco")
             pngs = {name: outputs["voc"] for name, (_, outputs) in reports.items()}
             classes_of = {name: pc.class_list(png) for name, png in pngs.items()}
             coco = load_coco(out / "coco.json")

@@ -92,6 +92,17 @@ def segment(images: list[Path], classes: list[str], out_dir: Path, formats: str)
          "--out", out_dir, "--format", formats, "--quiet"])
 
 
+def segment_samples(tmp: Path, formats: str) -> tuple[Path, dict]:
+    """sample_images() segmented into tmp/out with `formats`: (out folder, read_reports(out)), one report an image."""
+    images, classes = sample_images(tmp)
+    out = tmp / "out"
+    segment(images, classes, out, formats)
+    reports = read_reports(out)
+    if sorted(reports) != sorted(p.name for p in images):
+        raise AssertionError(f"reports for {sorted(reports)}, images {sorted(p.name for p in images)}")
+    return out, reports
+
+
 def synthetic_mask(h: int, w: int, n_classes: int, seed: int) -> np.ndarray:
     """A clean label map: discs, rectangles and a ring with a hole (a later region inside an earlier one)."""
     rng = np.random.default_rng(seed)

@@ -61,16 +61,19 @@ Image heatmapImage(const float* values, int width, int height, Colormap colormap
 /// "polygon", flags {}, mask null} (labelme 5.5 writes "mask" on every shape; older 5.x readers ignore it).
 /// One polygon per 8-connected region of each class, traced along the region's outer boundary pixels (pixel
 /// centres, the convention of labelme's own rasteriser and of OpenCV's findContours), then simplified with
-/// Douglas-Peucker at tolerance `epsilon` pixels of the image (0 keeps every corner but drops collinear points).
+/// Douglas-Peucker at tolerance `epsilon` pixels of the image. The default, 0, keeps every corner (only collinear
+/// points go), so labelme's rasteriser (shapes_to_label) gives back the map pixel for pixel, single pixels and
+/// one-pixel lines included (a region that simplifies to 1 or 2 points repeats its first point up to the 3 points
+/// labelme wants); a positive epsilon gives fewer points to edit at the cost of pixels along the boundaries.
 /// Holes are not exported (labelme polygons have none): a region's polygon covers its holes, and what lies in a hole
 /// is a later region, emitted after it, so labelme's draw-in-order rasterisation restores it; background enclosed by
 /// other regions is such a later region too, a shape labelled classNames[0]. Shapes come in the
-/// raster order of the regions' first pixels. Regions that simplify to fewer than 3 points (one pixel, a thin line)
-/// are dropped. When the map's size differs from imageWidth × imageHeight, points are scaled to the image.
+/// raster order of the regions' first pixels. When the map's size differs from imageWidth × imageHeight, points are
+/// scaled to the image.
 /// `imagePath` is written as given (labelme expects it relative to the JSON file).
 /// Error(InvalidInput) for an empty map, a non-positive image size, a negative epsilon or an unnamed label.
 nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>& classNames,
-                         const std::string& imagePath, int imageWidth, int imageHeight, double epsilon = 1.0);
+                         const std::string& imagePath, int imageWidth, int imageHeight, double epsilon = 0.0);
 
 /// The labelme schema version written by toLabelme.
 constexpr const char* kLabelmeVersion = "5.5.0";

@@ -58,8 +58,12 @@ nlohmann::json toLabelme(const LabelMap& labels, const std::vector<std::string>&
         for (const auto& p : boundary)
             points.push_back({(p.x + 0.5) * sx - 0.5, (p.y + 0.5) * sy - 0.5});
         points = contours::simplifyClosed(points, epsilon);
-        if (points.size() < 3)
+        // A single pixel or a straight one-pixel line simplifies to 1 or 2 points; labelme wants at least 3, and its
+        // rasteriser (PIL's polygon with outline) draws a polygon that repeats a point as exactly that pixel or line.
+        if (points.empty())
             continue;
+        while (points.size() < 3)
+            points.push_back(points.front());
         nlohmann::json pts = nlohmann::json::array();
         for (const auto& p : points)
             pts.push_back({p[0], p[1]});

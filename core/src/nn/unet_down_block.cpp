@@ -7,38 +7,24 @@ namespace invseg::nn {
 
 UNetDownBlockImpl::UNetDownBlockImpl(int64_t inChannels, int64_t outChannels, bool addDownsample,
                                      const UNetBlockOptions& options, const std::string& name, int level)
+    : m_layers(
+          *this, [&](int64_t j) { return j == 0 ? inChannels : outChannels; }, outChannels, options, name, level)
 {
-    using torch::nn::ModuleList;
-    auto resnets = register_module("resnets", ModuleList());
-    ModuleList attentions{nullptr};
-    if (options.hasAttention)
-        attentions = register_module("attentions", ModuleList());
-    for (int64_t j = 0; j < options.layers; ++j) {
-        ResnetBlock2D resnet(j == 0 ? inChannels : outChannels, outChannels, options.tembChannels, options.groups,
-                             options.eps);
-        resnets->push_back(resnet);
-        m_resnets.push_back(resnet);
-        if (options.hasAttention) {
-            Transformer2DModel attn(options.transformer(outChannels), name + ".attentions." + std::to_string(j), level);
-            attentions->push_back(attn);
-            m_attentions.push_back(attn);
-        }
-    }
     if (addDownsample) {
         m_downsampler = Downsample2D(outChannels, 1);
-        register_module("downsamplers", ModuleList())->push_back(m_downsampler);
+        register_module("downsamplers", torch::nn::ModuleList())->push_back(m_downsampler);
     }
 }
 
 torch::Tensor UNetDownBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
                                          std::vector<torch::Tensor>& skips, detail::ForwardContext* ctx)
 {
-    for (size_t j = 0; j < m_resnets.size(); ++j) {
+    for (size_t j = 0; j < m_layers.resnets.size(); ++j) {
         if (ctx)
             ctx->checkCancel();
-        x = m_resnets[j](x, temb);
-        if (!m_attentions.empty())
-            x = m_attentions[j](x, context, ctx);
+        x = m_layers.resnets[j](x, temb);
+        if (!m_layers.attentions.empty())
+            x = m_layers.attentions[j](x, context, ctx);
         skips.push_back(x);
     }
     if (m_downsampler) {

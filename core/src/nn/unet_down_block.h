@@ -2,9 +2,7 @@
 #pragma once
 
 #include "nn/downsample_2d.h"
-#include "nn/resnet_block_2d.h"
-#include "nn/transformer_2d.h"
-#include "nn/unet_blocks_options.h"
+#include "nn/unet_block_layers.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -29,8 +27,7 @@ public:
                           std::vector<torch::Tensor>& skips, detail::ForwardContext* ctx);
 
 private:
-    std::vector<ResnetBlock2D> m_resnets;
-    std::vector<Transformer2DModel> m_attentions;
+    UNetBlockLayers m_layers;
     Downsample2D m_downsampler{nullptr};
 };
 TORCH_MODULE(UNetDownBlock);

@@ -11,43 +11,33 @@ namespace invseg::nn {
 
 UNetUpBlockImpl::UNetUpBlockImpl(int64_t inChannels, int64_t prevOutputChannels, int64_t outChannels, bool addUpsample,
                                  const UNetBlockOptions& options, const std::string& name, int level)
+    : m_layers(
+          *this,
+          [&](int64_t j) {
+              const int64_t skipChannels = j == options.layers - 1 ? inChannels : outChannels;
+              return (j == 0 ? prevOutputChannels : outChannels) + skipChannels;
+          },
+          outChannels, options, name, level)
 {
-    using torch::nn::ModuleList;
-    auto resnets = register_module("resnets", ModuleList());
-    ModuleList attentions{nullptr};
-    if (options.hasAttention)
-        attentions = register_module("attentions", ModuleList());
-    for (int64_t j = 0; j < options.layers; ++j) {
-        const int64_t skipChannels = j == options.layers - 1 ? inChannels : outChannels;
-        const int64_t resIn = j == 0 ? prevOutputChannels : outChannels;
-        ResnetBlock2D resnet(resIn + skipChannels, outChannels, options.tembChannels, options.groups, options.eps);
-        resnets->push_back(resnet);
-        m_resnets.push_back(resnet);
-        if (options.hasAttention) {
-            Transformer2DModel attn(options.transformer(outChannels), name + ".attentions." + std::to_string(j), level);
-            attentions->push_back(attn);
-            m_attentions.push_back(attn);
-        }
-    }
     if (addUpsample) {
         m_upsampler = Upsample2D(outChannels);
-        register_module("upsamplers", ModuleList())->push_back(m_upsampler);
+        register_module("upsamplers", torch::nn::ModuleList())->push_back(m_upsampler);
     }
 }
 
 torch::Tensor UNetUpBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
                                        std::vector<torch::Tensor>& skips, detail::ForwardContext* ctx)
 {
-    for (size_t j = 0; j < m_resnets.size(); ++j) {
+    for (size_t j = 0; j < m_layers.resnets.size(); ++j) {
         if (ctx)
             ctx->checkCancel();
         if (skips.empty())
             throw Error(ErrorKind::Internal, "UNet up block ran out of skip connections");
         const auto skip = std::move(skips.back());
         skips.pop_back();
-        x = m_resnets[j](torch::cat({x, skip}, 1), temb);
-        if (!m_attentions.empty())
-            x = m_attentions[j](x, context, ctx);
+        x = m_layers.resnets[j](torch::cat({x, skip}, 1), temb);
+        if (!m_layers.attentions.empty())
+            x = m_layers.attentions[j](x, context, ctx);
     }
     if (m_upsampler) {
         // The next block concatenates the skip at the back of the stack: upsample to exactly its size.

@@ -1,9 +1,7 @@
 // diffusers CrossAttnUpBlock2D / UpBlock2D: (concat skip → resnet → transformer) × n, then upsampler.
 #pragma once
 
-#include "nn/resnet_block_2d.h"
-#include "nn/transformer_2d.h"
-#include "nn/unet_blocks_options.h"
+#include "nn/unet_block_layers.h"
 #include "nn/upsample_2d.h"
 
 #include <torch/nn/module.h>
@@ -28,11 +26,10 @@ public:
     torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
                           std::vector<torch::Tensor>& skips, detail::ForwardContext* ctx);
 
-    size_t numResnets() const { return m_resnets.size(); }
+    size_t numResnets() const { return m_layers.resnets.size(); }
 
 private:
-    std::vector<ResnetBlock2D> m_resnets;
-    std::vector<Transformer2DModel> m_attentions;
+    UNetBlockLayers m_layers;
     Upsample2D m_upsampler{nullptr};
 };
 TORCH_MODULE(UNetUpBlock);

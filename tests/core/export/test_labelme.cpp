@@ -96,11 +96,14 @@ TEST(Labelme, FollowsTheLabelme5Schema)
     EXPECT_EQ(j["imageHeight"], 30);
     EXPECT_EQ(j["imageWidth"], 40);
     ASSERT_TRUE(j["shapes"].is_array());
-    // Rectangle, its hole, the isolated pixel (dropped: one point), the disc; ignore is never a shape.
-    ASSERT_EQ(j["shapes"].size(), 3u) << j["shapes"].dump();
-    EXPECT_EQ(j["shapes"][0]["label"], "table");
-    EXPECT_EQ(j["shapes"][1]["label"], "cup");
-    EXPECT_EQ(j["shapes"][2]["label"], "plate");
+    // In raster order of first pixels: the isolated pixel (a polygon of one repeated point), the rectangle, its
+    // hole, the disc; ignore is never a shape.
+    ASSERT_EQ(j["shapes"].size(), 4u) << j["shapes"].dump();
+    EXPECT_EQ(j["shapes"][0]["label"], "cup");
+    EXPECT_EQ(j["shapes"][1]["label"], "table");
+    EXPECT_EQ(j["shapes"][2]["label"], "cup");
+    EXPECT_EQ(j["shapes"][3]["label"], "plate");
+    EXPECT_EQ(j["shapes"][0]["points"], nlohmann::json::parse("[[37, 2], [37, 2], [37, 2]]"));
     for (const auto& s : j["shapes"]) {
         std::set<std::string> sk;
         for (const auto& [k, v] : s.items())
@@ -126,7 +129,7 @@ TEST(Labelme, FollowsTheLabelme5Schema)
     }
     // The rectangle simplifies to its 4 corners (pixel centres), whatever the start and direction.
     std::set<std::pair<double, double>> corners;
-    for (const auto& p : j["shapes"][0]["points"])
+    for (const auto& p : j["shapes"][1]["points"])
         corners.insert({p[0].get<double>(), p[1].get<double>()});
     EXPECT_EQ(corners, (std::set<std::pair<double, double>>{{2, 3}, {17, 3}, {17, 19}, {2, 19}}));
 }
@@ -137,11 +140,11 @@ TEST(Labelme, PolygonsRasteriseBackToTheRegions)
     const std::vector<std::string> names{"background", "table", "cup", "plate"};
     const nlohmann::json j = invseg::toLabelme(m, names, "scene.jpg", 40, 30, 1.0);
     const LabelMap back = rasterise(j, names, 40, 30);
-    // Per class IoU, ignoring the ignore stripe and the isolated pixel that labelme cannot hold.
+    // Per class IoU, ignoring the ignore stripe (never a shape).
     for (uint8_t c = 1; c <= 3; ++c) {
         size_t inter = 0, uni = 0;
         for (size_t i = 0; i < m.labels.size(); ++i) {
-            if (m.labels[i] == 255 || i == 2 * 40 + 37)
+            if (m.labels[i] == 255)
                 continue;
             const bool a = m.labels[i] == c, b = back.labels[i] == c;
             inter += a && b;
@@ -150,12 +153,14 @@ TEST(Labelme, PolygonsRasteriseBackToTheRegions)
         ASSERT_GT(uni, 0u);
         EXPECT_GT(double(inter) / double(uni), 0.9) << "class " << int(c);
     }
-    // With epsilon 0 the rectangle and the hole come back exactly.
+    // With epsilon 0 every pixel comes back, the isolated one included (the ignore stripe comes back as background).
     const nlohmann::json exact = invseg::toLabelme(m, names, "scene.jpg", 40, 30, 0.0);
     const LabelMap b0 = rasterise(exact, names, 40, 30);
-    for (int y = 0; y < 22; ++y)
-        for (int x = 0; x < 20; ++x)
-            EXPECT_EQ(b0.labels[size_t(y) * 40 + size_t(x)], m.labels[size_t(y) * 40 + size_t(x)]) << x << "," << y;
+    for (int y = 0; y < 30; ++y)
+        for (int x = 0; x < 40; ++x) {
+            const uint8_t want = m.labels[size_t(y) * 40 + size_t(x)];
+            EXPECT_EQ(b0.labels[size_t(y) * 40 + size_t(x)], want == 255 ? 0 : want) << x << "," << y;
+        }
 }
 
 TEST(Labelme, BackgroundInsideARegionComesBackAsBackground)
@@ -173,6 +178,31 @@ TEST(Labelme, BackgroundInsideARegionComesBackAsBackground)
     EXPECT_EQ(j["shapes"][1]["label"], "background");
     const LabelMap back = rasterise(j, names, 12, 10);
     EXPECT_EQ(back.labels, m.labels);
+}
+
+TEST(Labelme, PixelsAndOnePixelLinesComeBackExactly)
+{
+    // Speckle of a noisy mask (found by the labelme peer test on the samples): single pixels, a two-pixel piece, a
+    // straight, a diagonal and a bent one-pixel line. Each is a shape, and labelme's rasteriser gives it back.
+    LabelMap m{16, 12, std::vector<uint8_t>(16 * 12, 0)};
+    auto at = [&](int x, int y) -> uint8_t& { return m.labels[size_t(y) * 16 + size_t(x)]; };
+    at(1, 1) = 1;
+    at(14, 10) = 2;
+    at(4, 1) = at(5, 1) = 2;
+    for (int x = 1; x < 9; ++x)
+        at(x, 4) = 1;
+    for (int i = 0; i < 5; ++i)
+        at(10 + i, 1 + i) = 2;
+    for (int y = 6; y < 11; ++y)
+        at(2, y) = 1;
+    for (int x = 3; x < 8; ++x)
+        at(x, 10) = 1;
+    const std::vector<std::string> names{"background", "wire", "dot"};
+    const nlohmann::json j = invseg::toLabelme(m, names, "speckle.png", 16, 12, 0.0);
+    EXPECT_EQ(j["shapes"].size(), 6u) << j["shapes"].dump();
+    for (const auto& s : j["shapes"])
+        EXPECT_GE(s["points"].size(), 3u) << s.dump();
+    EXPECT_EQ(rasterise(j, names, 16, 12).labels, m.labels);
 }
 
 TEST(Labelme, ScalesPointsToTheImageSize)
