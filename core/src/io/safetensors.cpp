@@ -191,6 +191,9 @@ private:
             if (!t["shape"].is_array())
                 fail("entry '" + name + "' has a shape that is not an array");
             uint64_t numel = 1;
+            // The product of the dimensions with zeros counted as ones: LibTorch 2.x computes the strides of even an
+            // empty tensor and refuses ("Stride calculation overflowed") when they pass int64.
+            uint64_t strideSpan = 1;
             bool overflow = false;
             for (const auto& d : t["shape"]) {
                 if (!d.is_number_integer() || d.get<int64_t>() < 0 ||
@@ -199,7 +202,10 @@ private:
                 const uint64_t dim = d.get<uint64_t>();
                 if (dim != 0 && numel > uint64_t(INT64_MAX) / dim)
                     overflow = true;
+                if (dim != 0 && strideSpan > uint64_t(INT64_MAX) / dim)
+                    overflow = true;
                 numel *= dim;
+                strideSpan *= std::max<uint64_t>(dim, 1);
                 e.info.shape.push_back(static_cast<int64_t>(dim));
             }
             if (overflow || (numel != 0 && numel > uint64_t(INT64_MAX) / uint64_t(elsize)))

@@ -284,14 +284,14 @@ TEST(SafetensorsMalformed, ShapeWhoseByteSizeOverflows)
 
 TEST(SafetensorsMalformed, ZeroSizeShapesWithHugeDimensionsStayErrorsNotCrashes)
 {
-    // numel 0, but the other dimensions multiply past int64: rejected, or read as an empty tensor; never a crash
-    // or a non-invseg exception.
+    // numel 0, but the other dimensions multiply past int64: rejected with the entry named, as the checkpoint reader
+    // does. LibTorch 1.13 made such an empty tensor; 2.x throws its own "Stride calculation overflowed" error, which
+    // escaped the reader before this check (found by the PyTorch 2.11 build).
     TempFile file(st(R"({"x":{"dtype":"F32","shape":[0,4294967296,4294967296],"data_offsets":[0,0]}})"),
                   ".safetensors");
     const std::string message = errorOf(openSt, file.path());
-    if (!message.empty()) {
-        EXPECT_THAT(message, HasSubstr("'x'"));
-    }
+    EXPECT_THAT(message, HasSubstr("'x'"));
+    EXPECT_THAT(message, HasSubstr("overflows"));
 }
 
 TEST(SafetensorsMalformed, ByteSizeDiffersFromOffsets)
