@@ -22,29 +22,30 @@ converters gives exactly the float16-rounded diffusers weights, the float16-roun
 reference tensor well inside the single-file bound, the UNet output depends on the timestep, the text encoder folder
 reads back through transformers as the same model, and the SD 2.x text encoder's penultimate layer equals the
 diffusers folder's last layer.
+
+Beside it: golden_clip_tokenizer.py (the tokenizer files and prompt ids) and golden_single_file.py (the published
+weight names, the original single-file layout and its read-back check).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import html
 import json
 import math
-import re
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from golden_clip_tokenizer import BOS, CONTEXT, EOS, clip_vocabulary, token_ids, write_tokenizer
+from golden_single_file import check_single_file, published_text_state, single_file_state
+
 DEFAULT_SEED = 20240607
 REPO = Path(__file__).resolve().parents[2]
 PROMPTS = ["cat", "dog, grass, sky", "a photo of a cat on the grass"]
 TIMESTEPS = [100, 500]
 SCALING_FACTOR = 0.18215
-BOS, EOS = 49406, 49407
-CONTEXT = 77
 # The single-file bound of the parity tests is 2e-2; a set whose float16 rounding alone uses more than this is not
 # written (it would leave the engine no room).
 FP16_SELF_CHECK = 5e-3
@@ -121,63 +122,6 @@ SETS = {
         text_width=8, text_mlp=32, text_heads=4, text_layers=2,
         head_layer="down_blocks.0.attentions.0.transformer_blocks.0.attn1", upcast_attention=True),
 }
-
-
-# ----------------------------------------------------------------------------------------------------------------------
-# Tokenizer files from the project's CLIP vocabulary
-# ----------------------------------------------------------------------------------------------------------------------
-
-def bytes_to_unicode() -> dict[int, str]:
-    """openai/CLIP's byte → printable character table."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
-
-
-def clip_vocabulary(gz_path: Path) -> tuple[dict[str, int], list[str]]:
-    """vocab (token → id) and merges of openai/CLIP's SimpleTokenizer: 48,894 merges, 49,408 tokens."""
-    lines = gzip.open(gz_path, "rt", encoding="utf-8").read().split("\n")
-    merges = lines[1:49152 - 256 - 2 + 1]
-    chars = list(bytes_to_unicode().values())
-    tokens = chars + [c + "</w>" for c in chars] + ["".join(m.split(" ")) for m in merges]
-    tokens += ["<|startoftext|>", "<|endoftext|>"]
-    vocab = {t: i for i, t in enumerate(tokens)}
-    if len(vocab) != 49408 or vocab["<|startoftext|>"] != BOS or vocab["<|endoftext|>"] != EOS:
-        raise SystemExit(f"{gz_path}: unexpected vocabulary ({len(vocab)} tokens)")
-    return vocab, merges
-
-
-def write_tokenizer(folder: Path, vocab: dict[str, int], merges: list[str], pad_token: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
-    special = {"bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>",
-               "pad_token": pad_token}
-    (folder / "special_tokens_map.json").write_text(json.dumps(special), encoding="utf-8")
-    config = {"model_max_length": CONTEXT, "do_lower_case": True, "tokenizer_class": "CLIPTokenizer",
-              "pad_token": pad_token}
-    (folder / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
-
-
-def token_ids(tokenizer, text: str, pad_id: int) -> list[int]:
-    """77 ids: start, the text's tokens (truncated to 75), end, then pad_id.
-
-    The text is first cleaned as openai/CLIP's and open_clip's tokenizers clean it (html.unescape twice; their ftfy
-    pass changes none of the texts here), which transformers' CLIPTokenizer does not do without ftfy. The tokenizer
-    is made with pad_token <|endoftext|> and the padding is added here: an SD 2.x tokenizer whose pad_token is "!"
-    would also turn a literal "!" into id 0, which open_clip (what SD 2.x was trained with) does not.
-    """
-    text = html.unescape(html.unescape(text))
-    ids = tokenizer(text, truncation=True, max_length=CONTEXT)["input_ids"]
-    if ids[0] != BOS or ids[-1] != EOS:
-        raise SystemExit(f"tokenizer: no start/end token around {text!r}")
-    return ids + [pad_id] * (CONTEXT - len(ids))
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -267,17 +211,6 @@ def text_config(spec: SetSpec, layers: int):
         projection_dim=spec.text_width)
 
 
-def published_text_state(model) -> dict:
-    """The text encoder's weights under the names published checkpoints use (text_model.*); transformers 5 keeps
-    them without the prefix in memory."""
-    out = {}
-    for k, v in model.state_dict().items():
-        if k.endswith("position_ids"):
-            continue
-        out[k if k.startswith("text_model.") else "text_model." + k] = v
-    return out
-
-
 def build_text_encoders(spec: SetSpec, gen):
     """(the diffusers folder's text encoder, the single file's text state dict in the original layout).
 
@@ -346,121 +279,6 @@ def save_text_encoder(model, folder: Path) -> None:
     with torch.no_grad():
         if not torch.equal(back(ids).last_hidden_state, model(ids).last_hidden_state):
             raise SystemExit(f"{folder}: transformers reads the text encoder back as another model")
-
-
-# ----------------------------------------------------------------------------------------------------------------------
-# The original (LDM) single-file layout
-# ----------------------------------------------------------------------------------------------------------------------
-
-RESNET_TO_LDM = {"norm1": "in_layers.0", "conv1": "in_layers.2", "time_emb_proj": "emb_layers.1",
-                 "norm2": "out_layers.0", "conv2": "out_layers.3", "conv_shortcut": "skip_connection"}
-
-
-def ldm_unet_key(key: str, levels: int, lpb: int, up_has_attention: list[bool]) -> str:
-    """diffusers UNet key → original (openaimodel.py) key, for any number of levels and layers per block."""
-    fixed = {"time_embedding.linear_1": "time_embed.0", "time_embedding.linear_2": "time_embed.2",
-             "conv_in": "input_blocks.0.0", "conv_norm_out": "out.0", "conv_out": "out.2"}
-    module, _, leaf = key.rpartition(".")
-    if module in fixed:
-        return f"{fixed[module]}.{leaf}"
-
-    def resnet(rest: str) -> str:
-        name, _, tail = rest.partition(".")
-        return f"{RESNET_TO_LDM[name]}.{tail}"
-
-    if m := re.fullmatch(r"down_blocks\.(\d+)\.resnets\.(\d+)\.(.+)", key):
-        i, j = int(m[1]), int(m[2])
-        return f"input_blocks.{1 + i * (lpb + 1) + j}.0.{resnet(m[3])}"
-    if m := re.fullmatch(r"down_blocks\.(\d+)\.attentions\.(\d+)\.(.+)", key):
-        i, j = int(m[1]), int(m[2])
-        return f"input_blocks.{1 + i * (lpb + 1) + j}.1.{m[3]}"
-    if m := re.fullmatch(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.+)", key):
-        return f"input_blocks.{(int(m[1]) + 1) * (lpb + 1)}.0.op.{m[2]}"
-    if m := re.fullmatch(r"mid_block\.resnets\.(\d+)\.(.+)", key):
-        return f"middle_block.{2 * int(m[1])}.{resnet(m[2])}"
-    if m := re.fullmatch(r"mid_block\.attentions\.0\.(.+)", key):
-        return f"middle_block.1.{m[1]}"
-    if m := re.fullmatch(r"up_blocks\.(\d+)\.resnets\.(\d+)\.(.+)", key):
-        i, j = int(m[1]), int(m[2])
-        return f"output_blocks.{i * (lpb + 1) + j}.0.{resnet(m[3])}"
-    if m := re.fullmatch(r"up_blocks\.(\d+)\.attentions\.(\d+)\.(.+)", key):
-        i, j = int(m[1]), int(m[2])
-        return f"output_blocks.{i * (lpb + 1) + j}.1.{m[3]}"
-    if m := re.fullmatch(r"up_blocks\.(\d+)\.upsamplers\.0\.conv\.(.+)", key):
-        i = int(m[1])
-        return f"output_blocks.{i * (lpb + 1) + lpb}.{2 if up_has_attention[i] else 1}.conv.{m[2]}"
-    raise SystemExit(f"no original-layout name for UNet key {key}")
-
-
-def ldm_vae_key(key: str, levels: int) -> tuple[str, bool]:
-    """diffusers VAE key → (original key, whether the weight becomes a 1×1 convolution)."""
-    def resnet(rest: str) -> str:
-        return rest.replace("conv_shortcut", "nin_shortcut")
-
-    part, _, rest = key.partition(".")
-    if part in ("quant_conv", "post_quant_conv"):
-        return key, False
-    if m := re.fullmatch(r"down_blocks\.(\d+)\.resnets\.(\d+)\.(.+)", rest):
-        return f"{part}.down.{m[1]}.block.{m[2]}.{resnet(m[3])}", False
-    if m := re.fullmatch(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.+)", rest):
-        return f"{part}.down.{m[1]}.downsample.conv.{m[2]}", False
-    if m := re.fullmatch(r"up_blocks\.(\d+)\.resnets\.(\d+)\.(.+)", rest):
-        return f"{part}.up.{levels - 1 - int(m[1])}.block.{m[2]}.{resnet(m[3])}", False
-    if m := re.fullmatch(r"up_blocks\.(\d+)\.upsamplers\.0\.conv\.(.+)", rest):
-        return f"{part}.up.{levels - 1 - int(m[1])}.upsample.conv.{m[2]}", False
-    if m := re.fullmatch(r"mid_block\.resnets\.(\d+)\.(.+)", rest):
-        return f"{part}.mid.block_{int(m[1]) + 1}.{resnet(m[2])}", False
-    if m := re.fullmatch(r"mid_block\.attentions\.0\.(group_norm|to_q|to_k|to_v|to_out\.0)\.(.+)", rest):
-        name = {"group_norm": "norm", "to_q": "q", "to_k": "k", "to_v": "v", "to_out.0": "proj_out"}[m[1]]
-        return f"{part}.mid.attn_1.{name}.{m[2]}", m[1] != "group_norm" and m[2] == "weight"
-    if m := re.fullmatch(r"(conv_in|conv_out|conv_norm_out)\.(.+)", rest):
-        return f"{part}.{'norm_out' if m[1] == 'conv_norm_out' else m[1]}.{m[2]}", False
-    raise SystemExit(f"no original-layout name for VAE key {key}")
-
-
-def single_file_state(unet, vae, text_single: dict, spec: SetSpec) -> dict:
-    import torch
-
-    levels = len(spec.unet_channels)
-    up_attn = [hasattr(b, "attentions") for b in unet.up_blocks]
-    out = {}
-    for k, v in unet.state_dict().items():
-        out["model.diffusion_model." + ldm_unet_key(k, levels, spec.unet_layers_per_block, up_attn)] = v
-    for k, v in vae.state_dict().items():
-        name, conv = ldm_vae_key(k, len(spec.vae_channels))
-        out["first_stage_model." + name] = v[:, :, None, None] if conv else v
-    out.update(text_single)
-    if len(out) != len(unet.state_dict()) + len(vae.state_dict()) + len(text_single):
-        raise SystemExit(f"{spec.name}: two weights got the same original-layout name")
-    return {k: v.detach().to(torch.float16).contiguous() for k, v in out.items()}
-
-
-def check_single_file(single: dict, unet, vae, text, spec: SetSpec) -> None:
-    """Reads the single file back with diffusers' own converters: every weight must come back, by name and value,
-    as the float16 rounding of the diffusers folder's weight."""
-    import torch
-    from diffusers.loaders import single_file_utils as sfu
-
-    got = {
-        "unet": sfu.convert_ldm_unet_checkpoint(single, dict(unet.config)),
-        "vae": sfu.convert_ldm_vae_checkpoint(single, dict(vae.config)),
-        "text": (sfu.convert_open_clip_checkpoint(text, single) if spec.sd2
-                 else sfu.convert_ldm_clip_checkpoint(single)),
-    }
-    want = {"unet": unet.state_dict(), "vae": vae.state_dict(), "text": published_text_state(text)}
-    if spec.sd2:
-        # diffusers drops the unused last OpenCLIP layer by its SD 2.x index (23); here it is the next index after
-        # the folder's layers.
-        got["text"] = {k: v for k, v in got["text"].items()
-                       if not k.startswith(f"text_model.encoder.layers.{spec.text_layers}.")}
-    for part in got:
-        g, w = got[part], want[part]
-        if set(g) != set(w):
-            raise SystemExit(f"{spec.name}: diffusers reads the single file's {part} as other keys: "
-                             f"missing {sorted(set(w) - set(g))[:4]}, extra {sorted(set(g) - set(w))[:4]}")
-        for k in w:
-            if not torch.equal(g[k].reshape(w[k].shape), w[k].to(torch.float16)):
-                raise SystemExit(f"{spec.name}: single-file {part} weight {k} differs from the diffusers folder's")
 
 
 # ----------------------------------------------------------------------------------------------------------------------
