@@ -9,9 +9,11 @@
 #include "invseg/nn/vae.h"
 #include "invseg/noise_schedule.h"
 #include "invseg/sd_model.h"
+#include "invseg/segment_tensors.h"
 #include "invseg/segmenter.h"
 #include "invseg/tokenizer.h"
 #include "invseg/toy_world.h"
+#include "model/sd_model_impl.h"
 #include "train/diffusers_export.h"
 
 #include <torch/torch.h>
@@ -434,9 +436,9 @@ private:
                 p.value().copy_(s->to(p.value().dtype()));
             }
         };
-        copyAll(*m_unet, *model->unet(), "UNet");
-        copyAll(*m_text, *model->textEncoder(), "text encoder");
-        copyAll(*m_vae, *model->vae(), "VAE");
+        copyAll(*m_unet, *model->impl().unet(), "UNet");
+        copyAll(*m_text, *model->impl().textEncoder(), "text encoder");
+        copyAll(*m_vae, *model->impl().vae(), "VAE");
         for (size_t i = 0; i < m_ema.size(); ++i)
             m_ema[i].copy_(m_trainParams[i]);
         message("initialised from " + path);
@@ -869,7 +871,6 @@ private:
             swapEma();
         }
         auto model = SdModel::load(dir.string());
-        Segmenter segmenter(model);
         SegmentOptions so;
         so.steps = 0;
         so.levelWeights = m_o.valLevelWeights;
@@ -883,7 +884,7 @@ private:
                 classes.push_back(toy::classNames()[static_cast<size_t>(c)]);
             auto rgb = torch::empty({scene.height, scene.width, 3}, torch::kUInt8);
             std::memcpy(rgb.data_ptr<uint8_t>(), scene.rgb.data(), scene.rgb.size());
-            const auto r = segmenter.segment(rgb, classes, so);
+            const auto r = detail::segmentTensors(*model, rgb, classes, so);
             auto labels = r.labels.contiguous();
             LabelMap pred, gt;
             pred.width = gt.width = scene.width;
