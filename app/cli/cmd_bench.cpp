@@ -140,9 +140,9 @@ int cmdBench(const Argv& argv)
     if (args.has("arch") == args.has("model"))
         throw UsageError("give exactly one of --arch and --model");
     const std::string device = args.value("device", "cpu");
-    const torch::Device dev = parseDevice(device);
+    const torch::Device dev(checkDevice(device));
     const std::string dtype = args.value("dtype", dev.is_cuda() ? "bf16" : "fp32");
-    parseDtype(dtype);
+    checkDtype(dtype);
     const int steps = args.intValue("steps", 20);
     const int repeat = args.intValue("repeat", 3);
     if (steps < 1 || repeat < 1)
@@ -200,7 +200,10 @@ int cmdBench(const Argv& argv)
     Segmenter segmenter(model);
     // A fixed pseudo-random image at the model's native size (so the pipeline resizes nothing).
     auto gen = at::detail::createCPUGenerator(7);
-    const auto image = torch::randint(0, 256, {size, size, 3}, gen, torch::kLong).to(torch::kUInt8);
+    const auto pixels = torch::randint(0, 256, {size, size, 3}, gen, torch::kLong).to(torch::kUInt8).contiguous();
+    Image image;
+    image.width = image.height = static_cast<int>(size);
+    image.rgb.assign(pixels.data_ptr<uint8_t>(), pixels.data_ptr<uint8_t>() + pixels.numel());
 
     std::vector<double> stepMs, imageS, stepCpuMs, imageCpuS;
     double peak = 0;

@@ -175,9 +175,9 @@ int cmdEvaluate(const Argv& argv)
             SegmentCallbacks cb;
             cb.cancel = interruptFlag();
             const auto ts = std::chrono::steady_clock::now();
-            const auto res = segmenter.segment(imageToTensor(image), names, options, cb);
+            const auto res = segmenter.segment(image, names, options, cb);
             segmentSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
-            const LabelMap local = tensorToLabelMap(res.labels);
+            const LabelMap& local = res.labels;
             pred.labels.resize(local.labels.size());
             for (size_t p = 0; p < local.labels.size(); ++p) {
                 const uint8_t l = local.labels[p];
@@ -203,7 +203,7 @@ int cmdEvaluate(const Argv& argv)
     std::cout << "## " << args.value("dataset") << ", " << method << " (" << count << " images)\n\n"
               << confusion.toMarkdown(scoredNames) << "\n"
               << std::fixed << std::setprecision(2) << "mIoU " << confusion.meanIou() << " %, "
-              << segmentSeconds / static_cast<double>(count) << " s per image (" << model->device().str() << ")\n";
+              << segmentSeconds / static_cast<double>(count) << " s per image (" << model->device() << ")\n";
     if (!jsonPath.empty()) {
         auto j = confusion.toJson(scoredNames);
         j["dataset"] = args.value("dataset");

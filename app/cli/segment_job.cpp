@@ -10,10 +10,10 @@
 #include "invseg/threads.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -118,22 +118,6 @@ std::string safeName(const std::string& name)
 
 } // namespace
 
-torch::Tensor imageToTensor(const Image& image)
-{
-    return torch::from_blob(const_cast<uint8_t*>(image.rgb.data()), {image.height, image.width, 3}, torch::kUInt8)
-        .clone();
-}
-
-LabelMap tensorToLabelMap(const torch::Tensor& labels)
-{
-    const auto t = labels.to(torch::kCPU, torch::kUInt8).contiguous();
-    LabelMap m;
-    m.height = static_cast<int>(t.size(0));
-    m.width = static_cast<int>(t.size(1));
-    m.labels.assign(t.data_ptr<uint8_t>(), t.data_ptr<uint8_t>() + t.numel());
-    return m;
-}
-
 OutputFormats OutputFormats::parse(const std::string& list)
 {
     OutputFormats f;
@@ -204,7 +188,7 @@ SegmentOptions readMethodOptions(const Args& args)
     if (args.has("channels-last"))
         o.channelsLast = true;
     o.validate();
-    parseDtype(o.dtype); // an unknown dtype is an error before anything loads
+    checkDtype(o.dtype); // an unknown dtype is an error before anything loads
     return o;
 }
 
@@ -283,12 +267,12 @@ std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions
     mo.device = options.device;
     mo.dtype = options.dtype;
     mo.channelsLast = options.channelsLast;
-    parseDevice(mo.device); // CUDA asked for where there is none: say so before reading gigabytes
+    checkDevice(mo.device); // CUDA asked for where there is none: say so before reading gigabytes
     const auto t0 = std::chrono::steady_clock::now();
     auto model = SdModel::load(path, mo);
     if (!quiet)
         std::cerr << "model: " << path << " (" << toString(model->variant()) << ", " << model->nativeImageSize()
-                  << " px, " << model->device().str() << ", " << dtypeName(model->dtype()) << ") loaded in "
+                  << " px, " << model->device() << ", " << model->dtype() << ") loaded in "
                   << formatSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
                   << "\n";
     return model;
@@ -403,8 +387,8 @@ LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const
     SegmentCallbacks cb;
     cb.cancel = cancel;
     cb.onStep = [&](const StepReport& r) { progress.step(r); };
-    const SegmentResult result = segmenter.segment(imageToTensor(image), setup.classes, setup.options, cb);
-    const LabelMap labels = tensorToLabelMap(result.labels);
+    const SegmentResult result = segmenter.segment(image, setup.classes, setup.options, cb);
+    const LabelMap& labels = result.labels;
 
     // Every output goes through an atomic writer; if one fails, the ones already written are removed so that
     // a failed image leaves nothing (and --resume redoes it).
@@ -425,20 +409,14 @@ LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const
             outputs["overlay"] = fs::path(files.overlayPng).filename().string();
         }
         if (setup.formats.heatmaps) {
-            namespace F = torch::nn::functional;
-            auto maps = F::interpolate(result.maps.unsqueeze(0),
-                                       F::InterpolateFuncOptions()
-                                           .size(std::vector<int64_t>{image.height, image.width})
-                                           .mode(torch::kBilinear)
-                                           .align_corners(false))[0]
-                            .clamp(0, 1)
-                            .contiguous();
+            FloatMaps maps = resizeMapsBilinear(result.maps, image.width, image.height);
+            for (float& v : maps.data)
+                v = std::clamp(v, 0.0f, 1.0f);
             const auto cmap = colormapFromName(setup.colormap);
             nlohmann::json heat = nlohmann::json::object();
             for (size_t c = 0; c < result.classNames.size(); ++c) {
-                const auto plane = maps[static_cast<int64_t>(c)].contiguous();
                 const std::string path = stem + ".heat." + safeName(result.classNames[c]) + ".png";
-                saveRgbPng(path, heatmapImage(plane.data_ptr<float>(), image.width, image.height, cmap));
+                saveRgbPng(path, heatmapImage(maps.plane(static_cast<int>(c)), image.width, image.height, cmap));
                 written.push_back(path);
                 heat[result.classNames[c]] = fs::path(path).filename().string();
             }

@@ -60,9 +60,6 @@ std::shared_ptr<SdModel> loadModel(const SegmentSetup& setup);
 std::shared_ptr<SdModel> loadModel(const std::string& path, const SegmentOptions& options, bool quiet,
                                    const std::string& headsFrom = {});
 
-torch::Tensor imageToTensor(const Image& image);
-LabelMap tensorToLabelMap(const torch::Tensor& labels);
-
 /// Progress on stderr: a bar rewritten in place on a terminal, a line every few steps otherwise.
 class Progress {
 public:

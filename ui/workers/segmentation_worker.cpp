@@ -2,84 +2,71 @@
 #include "workers/segmentation_worker.h"
 
 #include "invseg/error.h"
-#include "invseg/nn/attention_capture.h"
-#include "invseg/nn/unet.h"
-#include "invseg/noise_schedule.h"
+#include "invseg/float_maps.h"
+#include "invseg/image.h"
+#include "invseg/runtime_info.h"
 #include "invseg/sd_model.h"
 #include "invseg/segmenter.h"
 #include "invseg/threads.h"
-#include "invseg/tokenizer.h"
 
 #include <QElapsedTimer>
 
-#include <torch/cuda.h>
-#include <torch/torch.h>
-#include <torch/version.h>
-
 #include <algorithm>
+#include <cmath>
 #include <cstring>
-#include <map>
-#include <thread>
-#include <tuple>
 
 namespace invseg::ui {
 namespace {
 
-/// [H, W, 3] uint8 CPU tensor owning a copy of the pixels.
-torch::Tensor imageToTensor(const QImage& image)
+/// The pixels of any QImage as the engine's RGB8 image (QImage's own conversion to RGB888).
+Image toRgbImage(const QImage& image)
 {
     const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
-    auto t = torch::empty({rgb.height(), rgb.width(), 3}, torch::kByte);
-    auto* dst = t.data_ptr<uint8_t>();
+    Image out;
+    out.width = rgb.width();
+    out.height = rgb.height();
     const size_t row = static_cast<size_t>(rgb.width()) * 3;
+    out.rgb.resize(row * static_cast<size_t>(rgb.height()));
     for (int y = 0; y < rgb.height(); ++y)
-        std::memcpy(dst + static_cast<size_t>(y) * row, rgb.constScanLine(y), row);
-    return t;
+        std::memcpy(out.rgb.data() + static_cast<size_t>(y) * row, rgb.constScanLine(y), row);
+    return out;
 }
 
-/// [C, h, w] float maps in [0, 1] → one Grayscale8 image per channel.
-QVector<QImage> mapsToImages(const torch::Tensor& maps)
+/// [C, h, w] float maps in [0, 1] → one Grayscale8 image per channel (clamped, × 255, rounded half to even).
+QVector<QImage> mapsToImages(const FloatMaps& maps)
 {
     QVector<QImage> out;
-    if (!maps.defined() || maps.dim() != 3)
+    if (maps.empty())
         return out;
-    const auto bytes =
-        (maps.detach().to(torch::kCPU, torch::kFloat).clamp(0, 1) * 255.0).round().to(torch::kByte).contiguous();
-    const int C = static_cast<int>(bytes.size(0)), h = static_cast<int>(bytes.size(1)),
-              w = static_cast<int>(bytes.size(2));
-    const auto* src = bytes.data_ptr<uint8_t>();
-    for (int c = 0; c < C; ++c) {
-        QImage img(w, h, QImage::Format_Grayscale8);
-        for (int y = 0; y < h; ++y)
-            std::memcpy(img.scanLine(y), src + (static_cast<size_t>(c) * h + y) * w, static_cast<size_t>(w));
+    for (int c = 0; c < maps.channels; ++c) {
+        QImage img(maps.width, maps.height, QImage::Format_Grayscale8);
+        const float* src = maps.plane(c);
+        for (int y = 0; y < maps.height; ++y) {
+            uchar* dst = img.scanLine(y);
+            for (int x = 0; x < maps.width; ++x) {
+                const float v = std::clamp(src[static_cast<size_t>(y) * maps.width + x], 0.0f, 1.0f) * 255.0f;
+                dst[x] = static_cast<uchar>(std::nearbyint(v));
+            }
+        }
         out.push_back(img);
     }
     return out;
 }
 
-/// [H, W] uint8 labels → Indexed8 with a grey table (pixel = label).
-QImage labelsToImage(const torch::Tensor& labels)
+/// Labels → Indexed8 with a grey table (pixel = label).
+QImage labelsToImage(const LabelMap& labels)
 {
-    if (!labels.defined() || labels.dim() != 2)
+    if (labels.empty())
         return {};
-    const auto bytes = labels.to(torch::kCPU, torch::kByte).contiguous();
-    const int h = static_cast<int>(bytes.size(0)), w = static_cast<int>(bytes.size(1));
-    QImage img(w, h, QImage::Format_Indexed8);
+    QImage img(labels.width, labels.height, QImage::Format_Indexed8);
     QVector<QRgb> table(256);
     for (int i = 0; i < 256; ++i)
         table[i] = qRgb(i, i, i);
     img.setColorTable(table);
-    const auto* src = bytes.data_ptr<uint8_t>();
-    for (int y = 0; y < h; ++y)
-        std::memcpy(img.scanLine(y), src + static_cast<size_t>(y) * w, static_cast<size_t>(w));
+    for (int y = 0; y < labels.height; ++y)
+        std::memcpy(img.scanLine(y), labels.labels.data() + static_cast<size_t>(y) * labels.width,
+                    static_cast<size_t>(labels.width));
     return img;
-}
-
-/// Min-max normalises a 2-D map to [0, 1] (a constant map becomes 0).
-torch::Tensor normalized(const torch::Tensor& m)
-{
-    const auto lo = m.min(), hi = m.max();
-    return (m - lo) / (hi - lo).clamp_min(1e-12);
 }
 
 LossPoint lossPoint(const StepReport& r)
@@ -121,19 +108,15 @@ void SegmentationWorker::cancel(quint64 upToJobId)
 QStringList SegmentationWorker::availableDevices()
 {
     QStringList devices{QStringLiteral("cpu")};
-    try {
-        const auto n = static_cast<int>(torch::cuda::device_count());
-        for (int i = 0; i < n; ++i)
-            devices << QStringLiteral("cuda:%1").arg(i);
-    } catch (...) {
-        // No CUDA runtime: CPU only.
-    }
+    const int n = invseg::cudaDeviceCount(); // 0 without a CUDA runtime: CPU only
+    for (int i = 0; i < n; ++i)
+        devices << QStringLiteral("cuda:%1").arg(i);
     return devices;
 }
 
 QString SegmentationWorker::libtorchVersion()
 {
-    return QStringLiteral("LibTorch %1").arg(QStringLiteral(TORCH_VERSION));
+    return QStringLiteral("LibTorch %1").arg(QString::fromStdString(invseg::libtorchVersion()));
 }
 
 void SegmentationWorker::loadModel(quint64 jobId, const QString& path, const QString& device, const QString& dtype)
@@ -151,8 +134,8 @@ void SegmentationWorker::loadModel(quint64 jobId, const QString& path, const QSt
         m_segmenter = std::move(segmenter);
         m_model = std::move(model);
         m_info.path = QString::fromStdString(m_model->path());
-        m_info.device = QString::fromStdString(m_model->device().str());
-        m_info.dtype = QString::fromLatin1(dtypeName(m_model->dtype()));
+        m_info.device = QString::fromStdString(m_model->device());
+        m_info.dtype = QString::fromStdString(m_model->dtype());
         m_info.variant = QString::fromLatin1(toString(m_model->variant()));
         m_info.nativeSize = static_cast<int>(m_model->nativeImageSize());
         Q_EMIT modelLoaded(jobId, m_info);
@@ -197,7 +180,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
         std::vector<std::string> names;
         for (const auto& c : classes)
             names.push_back(c.toStdString());
-        const auto tensor = imageToTensor(image);
+        const Image rgb = toRgbImage(image);
 
         QElapsedTimer sinceEmit;
         bool emitted = false;
@@ -232,7 +215,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
             emitted = true;
             sinceEmit.start();
         };
-        auto res = m_segmenter->segment(tensor, names, options, callbacks);
+        auto res = m_segmenter->segment(rgb, names, options, callbacks);
 
         RunResult out;
         out.jobId = jobId;
@@ -252,8 +235,6 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
             Q_EMIT runCancelled(jobId);
         else
             Q_EMIT runFailed(jobId, QString::fromStdString(e.what()));
-    } catch (const c10::Error& e) {
-        Q_EMIT runFailed(jobId, QString::fromStdString(e.what_without_backtrace()));
     } catch (const std::exception& e) {
         Q_EMIT runFailed(jobId, QString::fromStdString(e.what()));
     } catch (...) {
@@ -269,100 +250,23 @@ void SegmentationWorker::inspectAttention(quint64 jobId, const QImage& image, co
         return;
     }
     try {
-        namespace F = torch::nn::functional;
-        torch::NoGradGuard noGrad;
-        SdModel& model = *m_model;
         std::vector<std::string> names;
         for (const auto& c : classes)
             names.push_back(c.toStdString());
-        auto all = Segmenter::normalizeClasses(names); // background first
-        std::string joined;
-        for (size_t i = 1; i < all.size(); ++i)
-            joined += all[i] + " and ";
-        joined += "background";
-        std::string prompt = options.promptTemplate;
-        const auto at = prompt.find("{classes}");
-        if (at != std::string::npos)
-            prompt.replace(at, 9, joined);
-
-        const int64_t native = model.nativeImageSize();
-        auto img = imageToTensor(image).to(torch::kFloat).permute({2, 0, 1}).unsqueeze(0) / 127.5 - 1.0;
-        img = F::interpolate(img, F::InterpolateFuncOptions()
-                                      .size(std::vector<int64_t>{native, native})
-                                      .mode(torch::kBilinear)
-                                      .align_corners(false))
-                  .clamp(-1, 1)
-                  .to(model.device());
-        const auto z0 = model.imageToLatent(img);
-        const auto ids = model.tokenIds({prompt});
-        const auto cond = model.encodeText(ids);
-        auto gen = at::detail::createCPUGenerator(options.seed);
-        const auto noise = torch::randn(z0.sizes(), gen, torch::kFloat).to(model.device(), model.dtype());
-        const auto zt = model.schedule().addNoise(z0, noise, options.timestep);
-        nn::AttentionCapture capture;
-        capture.select = [](const nn::AttnLayerInfo& l) { return l.kind == nn::AttnKind::Cross; };
-        const std::atomic<bool> never{false};
-        capture.cancel = &never;
-        model.unet()->forward(zt, torch::full({1}, options.timestep, torch::kLong).to(model.device()), cond, &capture);
-
-        // Tokens between start and end of text.
+        const TokenAttention attention = inspectTokenAttention(*m_model, toRgbImage(image), names, options);
         AttentionMaps out;
         out.jobId = jobId;
-        out.prompt = QString::fromStdString(prompt);
-        const auto idsCpu = ids.to(torch::kCPU).contiguous();
-        std::vector<int64_t> positions;
-        for (int64_t k = 1; k < idsCpu.size(1); ++k) {
-            const int64_t id = idsCpu[0][k].item<int64_t>();
-            if (id == ClipTokenizer::kEos)
-                break;
-            positions.push_back(k);
-            out.tokens << QString::fromStdString(model.tokenizer().decode({id}));
+        out.prompt = QString::fromStdString(attention.prompt);
+        for (const auto& t : attention.tokens)
+            out.tokens << QString::fromStdString(t);
+        for (size_t i = 0; i < attention.levels.size(); ++i) {
+            out.levels << attention.levels[i];
+            out.maps << mapsToImages(attention.levelMaps[i]);
         }
-
-        // Mean over each level's cross layers, then one map per token.
-        std::map<int, std::pair<torch::Tensor, int>> perLevel;
-        std::map<int, std::pair<int64_t, int64_t>> levelSize;
-        for (const auto& l : capture.layers) {
-            if (l.kind != nn::AttnKind::Cross || !capture.maps.count(l.name))
-                continue;
-            auto& acc = perLevel[l.level];
-            const auto m = capture.maps.at(l.name)[0].to(torch::kCPU, torch::kFloat); // [Q, 77]
-            acc.first = acc.first.defined() ? acc.first + m : m;
-            acc.second += 1;
-            levelSize[l.level] = {l.height, l.width};
-        }
-        int64_t topH = 0, topW = 0;
-        if (!levelSize.empty())
-            std::tie(topH, topW) = levelSize.begin()->second;
-        std::vector<torch::Tensor> weighted(positions.size());
-        for (const auto& [level, acc] : perLevel) {
-            const auto mean = acc.first / acc.second;
-            const auto [h, w] = levelSize[level];
-            QVector<QImage> maps;
-            for (size_t k = 0; k < positions.size(); ++k) {
-                const auto m = normalized(mean.select(1, positions[k]).reshape({h, w}));
-                maps << mapsToImages(m.unsqueeze(0)).value(0);
-                const double weight = level < static_cast<int>(options.levelWeights.size())
-                                          ? options.levelWeights[level]
-                                          : 0.0;
-                if (weight > 0) {
-                    const auto up = F::interpolate(m.unsqueeze(0).unsqueeze(0),
-                                                   F::InterpolateFuncOptions()
-                                                       .size(std::vector<int64_t>{topH, topW})
-                                                       .mode(torch::kBilinear)
-                                                       .align_corners(false))[0][0] *
-                                    weight;
-                    weighted[k] = weighted[k].defined() ? weighted[k] + up : up;
-                }
-            }
-            out.levels << level;
-            out.maps << maps;
-        }
-        for (const auto& w : weighted)
-            out.weighted << (w.defined() ? mapsToImages(normalized(w).unsqueeze(0)).value(0) : QImage());
+        out.weighted = mapsToImages(attention.weighted);
+        if (out.weighted.isEmpty()) // no level weighted: one null image per token
+            out.weighted = QVector<QImage>(out.tokens.size());
         Q_EMIT attentionInspected(jobId, out);
-    } catch (const c10::Error& e) {
-        Q_EMIT attentionFailed(jobId, QString::fromStdString(e.what_without_backtrace()));
     } catch (const std::exception& e) {
         Q_EMIT attentionFailed(jobId, QString::fromStdString(e.what()));
     } catch (...) {

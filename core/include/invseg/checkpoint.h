@@ -3,10 +3,9 @@
 
 #include "invseg/model_config.h"
 
-#include <torch/types.h>
-
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +14,9 @@ namespace invseg {
 
 enum class CheckpointLayout { DiffusersFolder, SingleFile };
 
-using StateDict = std::map<std::string, torch::Tensor>;
+/// The weights of a checkpoint (diffusers-named tensors per component). Defined in the engine's internal
+/// model/state_dict.h: callers of this header see configs, files and dtypes, never tensors.
+struct CheckpointWeights;
 
 /// What to read and how to interpret what a file cannot say for itself.
 struct CheckpointOptions {
@@ -43,9 +44,9 @@ struct Checkpoint {
     /// True when the prediction type is known (scheduler config or user override), false when it still has to
     /// be detected from the UNet's behaviour (single files of SD 2.x).
     bool predictionTypeKnown = true;
-    StateDict unetWeights;
-    StateDict vaeWeights;
-    StateDict textEncoderWeights;
+    /// The tensors, on the CPU in their stored dtype (null in a default-constructed Checkpoint). Copies of a
+    /// Checkpoint share them; SdModel::fromCheckpoint frees them while it loads only when it holds the last copy.
+    std::shared_ptr<CheckpointWeights> weights;
     /// The stored dtype of each component ("F32", "F16", "BF16", or "mixed").
     std::map<std::string, std::string> storedDtypes;
     /// The files each component was read from.

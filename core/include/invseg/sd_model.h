@@ -3,8 +3,7 @@
 
 #include "invseg/checkpoint.h"
 
-#include <torch/types.h>
-
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,12 +11,6 @@
 namespace invseg {
 
 class ClipTokenizer;
-class NoiseSchedule;
-namespace nn {
-class UNet2DConditionModel;
-class AutoencoderKL;
-class ClipTextModel;
-} // namespace nn
 
 /// How to load a model.
 struct ModelOptions {
@@ -32,18 +25,24 @@ struct ModelOptions {
     bool channelsLast = false;
 };
 
-/// Parses "cpu" / "cuda" / "cuda:N"; throws Error(InvalidInput) for anything else and Error(Unsupported) when CUDA
-/// is asked for and none is available (naming how many devices there are).
-torch::Device parseDevice(const std::string& device);
-/// Parses "fp32" / "fp16" / "bf16" (also "float32", "float16", "bfloat16"); throws Error(InvalidInput).
-torch::ScalarType parseDtype(const std::string& dtype);
-const char* dtypeName(torch::ScalarType t);
+/// Checks a device name without loading anything and returns it in LibTorch's spelling ("cpu", "cuda:0", ...;
+/// "cuda" names device 0): throws Error(InvalidInput) for anything but "cpu" / "cuda" / "cuda:N" and Error(Unsupported)
+/// when CUDA is asked for and none is available (naming how many devices there are).
+std::string checkDevice(const std::string& device);
+/// Checks a dtype name ("fp32" / "fp16" / "bf16", also "float32", "float16", "bfloat16") and returns the short
+/// name ("fp32", "fp16" or "bf16"); throws Error(InvalidInput).
+std::string checkDtype(const std::string& dtype);
 
 /// The loaded networks. Every parameter has requires_grad = false and the modules are in eval mode, so one model
 /// can serve many runs, from several threads at once (forward passes keep no state in the modules). Gradients can
 /// still flow through the networks to their inputs (InvSeg optimises the text embeddings).
+///
+/// This header is torch-free: the networks, the noise schedule and the tensor-level calls (tokenIds, encodeText,
+/// imageToLatent, ...) live in SdModel::Impl, which the engine's internal model/sd_model_impl.h defines.
 class SdModel {
 public:
+    struct Impl;
+
     /// Reads the checkpoint (see readCheckpoint), builds the networks, loads the weights strictly, moves them to
     /// the device and dtype, and for SD 2.x single files detects the prediction type by probing the UNet.
     /// Throws invseg::Error; on failure nothing is half-loaded.
@@ -68,31 +67,22 @@ public:
     PredictionType predictionType() const { return m_schedulerConfig.predictionType; }
     /// True when the prediction type was detected from the UNet's behaviour rather than read or given.
     bool predictionTypeDetected() const { return m_predictionDetected; }
-    torch::Device device() const { return m_device; }
-    torch::ScalarType dtype() const { return m_dtype; }
+    /// The device in LibTorch's spelling: "cpu", "cuda:0", ...
+    const std::string& device() const { return m_device; }
+    /// "fp32", "fp16" or "bf16".
+    const std::string& dtype() const { return m_dtype; }
     bool channelsLast() const { return m_channelsLast; }
     /// Native image size in pixels (UNet sample_size × 8).
     int64_t nativeImageSize() const { return m_unetConfig.sampleSize * 8; }
     const std::map<std::string, std::string>& storedDtypes() const { return m_storedDtypes; }
 
-    nn::UNet2DConditionModel& unet() { return *m_unet; }
-    nn::AutoencoderKL& vae() { return *m_vae; }
-    nn::ClipTextModel& textEncoder() { return *m_text; }
     const ClipTokenizer& tokenizer() const { return *m_tokenizer; }
-    const NoiseSchedule& schedule() const { return *m_schedule; }
     int64_t padTokenId() const { return m_textConfig.padTokenId; }
     int64_t parameterCount(const std::string& component) const;
 
-    /// [P, maxPositions] int64 token ids on the model's device.
-    torch::Tensor tokenIds(const std::vector<std::string>& prompts) const;
-    /// Text-encoder output [P, L, D] in the model's dtype (the UNet's conditioning).
-    torch::Tensor encodeText(const torch::Tensor& ids);
-    /// VAE posterior of images [B, 3, H, W] in [-1, 1]: {mean, logvar} (logvar clamped to [-30, 20]).
-    std::pair<torch::Tensor, torch::Tensor> encodeImage(const torch::Tensor& image);
-    /// Posterior mean × scaling factor.
-    torch::Tensor imageToLatent(const torch::Tensor& image);
-    /// Decoder output of latent / scaling factor, in [-1, 1] (roughly).
-    torch::Tensor latentToImage(const torch::Tensor& latent);
+    /// The networks and the tensor-level calls (engine-internal: model/sd_model_impl.h).
+    Impl& impl() { return *m_impl; }
+    const Impl& impl() const { return *m_impl; }
 
 private:
     SdModel();
@@ -106,15 +96,12 @@ private:
     TextEncoderConfig m_textConfig;
     SchedulerConfig m_schedulerConfig;
     bool m_predictionDetected = false;
-    torch::Device m_device{torch::kCPU};
+    std::string m_device = "cpu";
+    std::string m_dtype = "fp32";
     bool m_channelsLast = false;
-    torch::ScalarType m_dtype = torch::kFloat;
     std::map<std::string, std::string> m_storedDtypes;
-    std::unique_ptr<nn::UNet2DConditionModel> m_unet;
-    std::unique_ptr<nn::AutoencoderKL> m_vae;
-    std::unique_ptr<nn::ClipTextModel> m_text;
     std::shared_ptr<const ClipTokenizer> m_tokenizer;
-    std::unique_ptr<NoiseSchedule> m_schedule;
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace invseg

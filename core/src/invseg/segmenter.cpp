@@ -4,25 +4,23 @@
 #include "invseg/error.h"
 #include "invseg/losses.h"
 #include "invseg/nn/attention_capture.h"
-#include "invseg/nn/unet.h"
-#include "invseg/noise_schedule.h"
-#include "invseg/sd_model.h"
+#include "invseg/segment_tensors.h"
 #include "invseg/tokenizer.h"
+#include "model/sd_model_impl.h"
 
 #include <torch/torch.h>
-#if defined(INVSEG_HAVE_CUDA_MEMORY_STATS)
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <set>
 
 namespace invseg {
 namespace {
 
+using detail::TensorSegmentCallbacks;
+using detail::TensorSegmentResult;
+using detail::TensorStepReport;
 namespace F = torch::nn::functional;
 using Clock = std::chrono::steady_clock;
 
@@ -165,10 +163,10 @@ LayerPlan planLayers(const std::vector<nn::AttnLayerInfo>& layers, const std::ve
 /// One image's run of the method, one member function per step group of invseg-method.md.
 class InversionRun {
 public:
-    InversionRun(SdModel& model, const SegmentOptions& options, const SegmentCallbacks& callbacks,
+    InversionRun(SdModel& model, const SegmentOptions& options, const TensorSegmentCallbacks& callbacks,
                  std::vector<std::string> names, Clock::time_point t0)
-        : m_model(model), m_options(options), m_callbacks(callbacks), m_t0(t0), m_dev(model.device()),
-          m_dtype(model.dtype()), m_v(options.views), m_c(static_cast<int64_t>(names.size())),
+        : m_model(model), m_net(model.impl()), m_options(options), m_callbacks(callbacks), m_t0(t0),
+          m_dev(m_net.device), m_dtype(m_net.dtype), m_v(options.views), m_c(static_cast<int64_t>(names.size())),
           m_gen(at::detail::createCPUGenerator(options.seed))
     {
         m_result.classNames = std::move(names);
@@ -183,7 +181,7 @@ public:
     /// Step 13: one more forward with the learned P and the first step's noise; maps and labels.
     void finalPass();
 
-    SegmentResult takeResult() { return std::move(m_result); }
+    TensorSegmentResult takeResult() { return std::move(m_result); }
 
 private:
     void checkCancel() const
@@ -199,14 +197,15 @@ private:
     torch::Tensor refine(const torch::Tensor& crossMaps, const torch::Tensor& A) const;
     /// Step 7 and the maps before inversion, from the first pass (P = P0); reports step 0.
     void takeInitialPass(const Pass& pass, bool needS);
-    void fillMaps(StepReport& r, const torch::Tensor& Mhat, const torch::Tensor& post,
+    void fillMaps(TensorStepReport& r, const torch::Tensor& Mhat, const torch::Tensor& post,
                   const torch::Tensor& anchors) const;
     /// Step 13's maps and labels from a pass with the learned tokens.
     void finish(const Pass& pass, const torch::Tensor& A);
 
     SdModel& m_model;
+    SdModel::Impl& m_net; ///< the networks
     const SegmentOptions& m_options;
-    const SegmentCallbacks& m_callbacks;
+    const TensorSegmentCallbacks& m_callbacks;
     const Clock::time_point m_t0;
     const torch::Device m_dev;
     const torch::ScalarType m_dtype;
@@ -222,7 +221,7 @@ private:
     torch::Tensor m_p;        ///< [|learn|, D] float32, the learnable tokens
     torch::Tensor m_noise0;   ///< the first step's noise, reused by the final pass
     torch::Tensor m_s, m_a0;  ///< structure distance and the first pass's self-attention
-    SegmentResult m_result;
+    TensorSegmentResult m_result;
 };
 
 Latent InversionRun::encodeImage(const torch::Tensor& imageRgb) const
@@ -255,7 +254,7 @@ Latent InversionRun::encodeImage(const torch::Tensor& imageRgb) const
     img = img.clamp(-1, 1);
     if (m_v == 2)
         img = torch::cat({img, img.flip({3})}, 0);
-    lat.z0 = m_model.imageToLatent(img);
+    lat.z0 = m_net.imageToLatent(img);
     lat.h = lat.z0.size(2);
     lat.w = lat.z0.size(3);
     lat.n = lat.h * lat.w;
@@ -283,7 +282,7 @@ void InversionRun::prepare(const torch::Tensor& imageRgb)
         m_result.tokenPositions.push_back(prompt.positions[i]);
     {
         torch::NoGradGuard noGrad;
-        m_p0 = m_model.encodeText(torch::tensor(prompt.ids, torch::kLong).unsqueeze(0)); // [1, L, D]
+        m_p0 = m_net.encodeText(torch::tensor(prompt.ids, torch::kLong).unsqueeze(0)); // [1, L, D]
     }
     std::vector<int64_t> learnPos;
     if (m_options.learnAllPositions) {
@@ -297,7 +296,7 @@ void InversionRun::prepare(const torch::Tensor& imageRgb)
     m_p = m_p0.index_select(1, m_learnIdx).squeeze(0).to(torch::kFloat).detach().clone().requires_grad_(true);
 
     // Which layers to capture and where each kind of pass may stop, from the topology: no probing forward.
-    m_layers = planLayers(m_model.unet()->attentionLayers(), m_options.levelWeights,
+    m_layers = planLayers(m_net.unet()->attentionLayers(), m_options.levelWeights,
                           static_cast<int64_t>(m_model.unetConfig().blockOutChannels.size()));
     m_noise0 = drawNoise();
 }
@@ -317,8 +316,8 @@ Pass InversionRun::runPass(const torch::Tensor& tokens, const torch::Tensor& noi
     auto cond = m_p0.clone();
     cond = cond.index_copy(1, m_learnIdx, tokens.to(m_dtype).unsqueeze(0));
     cond = cond.expand({z0.size(0), cond.size(1), cond.size(2)});
-    const auto zt = m_model.schedule().addNoise(z0, noise, m_options.timestep);
-    m_model.unet()->forward(zt, torch::full({z0.size(0)}, m_options.timestep, torch::kLong).to(m_dev), cond, &cap);
+    const auto zt = m_net.schedule().addNoise(z0, noise, m_options.timestep);
+    m_net.unet()->forward(zt, torch::full({z0.size(0)}, m_options.timestep, torch::kLong).to(m_dev), cond, &cap);
 
     // Column of each class token within the 77, in output order (background first), for the map gather.
     const auto& classCols = m_result.tokenPositions;
@@ -375,7 +374,7 @@ torch::Tensor InversionRun::refine(const torch::Tensor& crossMaps, const torch::
     return M;
 }
 
-void InversionRun::fillMaps(StepReport& r, const torch::Tensor& Mhat, const torch::Tensor& post,
+void InversionRun::fillMaps(TensorStepReport& r, const torch::Tensor& Mhat, const torch::Tensor& post,
                             const torch::Tensor& anchors) const
 {
     torch::NoGradGuard noGrad;
@@ -395,7 +394,7 @@ void InversionRun::takeInitialPass(const Pass& pass, bool needS)
     const auto initialMhat = minMaxNormalize(refine(pass.crossMaps.detach().to(torch::kFloat), m_a0));
     m_result.initialMaps =
         initialMhat.slice(0, 0, 1).reshape({m_c, m_latent.h, m_latent.w}).to(torch::kCPU, torch::kFloat);
-    StepReport r;
+    TensorStepReport r;
     r.step = 0;
     r.totalSteps = m_options.steps;
     r.elapsedMs = msSince(m_t0);
@@ -450,7 +449,7 @@ void InversionRun::optimise()
         loss.backward();
         adam.step();
 
-        StepReport r;
+        TensorStepReport r;
         r.step = k;
         r.totalSteps = m_options.steps;
         r.loss = loss.item<double>();
@@ -460,7 +459,7 @@ void InversionRun::optimise()
             throw Error(ErrorKind::Internal, "the loss became non-finite at step " + std::to_string(k));
         r.stepMs = msSince(ts);
         r.elapsedMs = msSince(m_t0);
-        m_result.history.push_back(r);
+        m_result.history.push_back(detail::toStepReport(r));
         if (m_callbacks.onStep) {
             if (m_callbacks.wantMaps)
                 fillMaps(r, Mhat.detach(), post.detach(), anchors);
@@ -508,7 +507,7 @@ void InversionRun::finish(const Pass& pass, const torch::Tensor& A)
 }
 
 /// Everything to repeat the run: options, classes, prompt, per-step losses, timings, peak memory, model.
-nlohmann::json runReport(const SegmentResult& result, const SegmentOptions& options, const SdModel& model)
+nlohmann::json runReport(const TensorSegmentResult& result, const SegmentOptions& options, const SdModel& model)
 {
     nlohmann::json steps = nlohmann::json::array();
     double stepMsSum = 0;
@@ -527,8 +526,8 @@ nlohmann::json runReport(const SegmentResult& result, const SegmentOptions& opti
             {"model",
              {{"path", model.path()},
               {"variant", toString(model.variant())},
-              {"device", model.device().str()},
-              {"dtype", dtypeName(model.dtype())},
+              {"device", model.device()},
+              {"dtype", model.dtype()},
               {"channels_last", model.channelsLast()}}}};
 }
 
@@ -562,19 +561,19 @@ Segmenter::Segmenter(std::shared_ptr<SdModel> model) : m_model(std::move(model))
         throw Error(ErrorKind::InvalidInput, "Segmenter needs a loaded model");
 }
 
-SegmentResult Segmenter::segment(const torch::Tensor& imageRgb, const std::vector<std::string>& classes,
-                                 const SegmentOptions& options, const SegmentCallbacks& callbacks)
+TensorSegmentResult detail::segmentTensors(SdModel& model, const torch::Tensor& imageRgb,
+                                           const std::vector<std::string>& classes, const SegmentOptions& options,
+                                           const TensorSegmentCallbacks& callbacks)
 {
     const auto t0 = Clock::now();
     options.validate();
     if (!imageRgb.defined() || imageRgb.dim() != 3 || imageRgb.size(2) != 3 || imageRgb.size(0) < 1 ||
         imageRgb.size(1) < 1 || imageRgb.scalar_type() != torch::kByte)
         throw Error(ErrorKind::InvalidInput, "the image must be an [H, W, 3] uint8 RGB tensor");
-    SdModel& model = *m_model;
-    resetPeakMemory(model.device().str());
-    InversionRun run(model, options, callbacks, normalizeClasses(classes), t0);
+    resetPeakMemory(model.device());
+    InversionRun run(model, options, callbacks, Segmenter::normalizeClasses(classes), t0);
 
-    SegmentResult result;
+    TensorSegmentResult result;
     try {
         // K steps cost K + 1 UNet forwards: the first step's pass doubles as the P0 pass, the baseline's one pass as
         // the final one.
@@ -593,42 +592,13 @@ SegmentResult Segmenter::segment(const torch::Tensor& imageRgb, const std::vecto
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();
         if (what.find("out of memory") != std::string::npos)
-            throw Error(ErrorKind::OutOfMemory,
-                        "out of memory on " + model.device().str() + ": " + what.substr(0, 200));
+            throw Error(ErrorKind::OutOfMemory, "out of memory on " + model.device() + ": " + what.substr(0, 200));
         throw Error(ErrorKind::Internal, "LibTorch error while segmenting: " + what.substr(0, 300));
     }
     result.totalMs = msSince(t0);
-    result.peakMemoryMb = peakMemoryMb(model.device().str());
+    result.peakMemoryMb = peakMemoryMb(model.device());
     result.report = runReport(result, options, model);
     return result;
-}
-
-double peakMemoryMb(const std::string& device)
-{
-    if (device.rfind("cuda", 0) == 0) {
-#if defined(INVSEG_HAVE_CUDA_MEMORY_STATS)
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(parseDevice(device).index());
-        return static_cast<double>(stats.reserved_bytes[0].peak) / (1024.0 * 1024.0); // [0]: all pools
-#else
-        return 0.0; // this LibTorch gave no allocator statistics; the process's RSS would say nothing of the GPU
-#endif
-    }
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0.0;
-}
-
-void resetPeakMemory(const std::string& device)
-{
-#if defined(INVSEG_HAVE_CUDA_MEMORY_STATS)
-    if (device.rfind("cuda", 0) == 0)
-        c10::cuda::CUDACachingAllocator::resetPeakStats(parseDevice(device).index());
-#else
-    (void)device;
-#endif
 }
 
 } // namespace invseg

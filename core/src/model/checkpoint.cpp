@@ -3,6 +3,7 @@
 #include "invseg/error.h"
 #include "invseg/json_file.h"
 #include "invseg/tensor_file.h"
+#include "model/state_dict.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -244,13 +245,13 @@ void readDiffusersFolder(const fs::path& dir, const CheckpointOptions& opt, Chec
         ck.files[c.name] = files;
         ck.storedDtypes[c.name] = dtypeSummary(dtypes);
         if (std::string(c.name) == "unet") {
-            ck.unetWeights = std::move(sd);
+            weightsOf(ck).unet = std::move(sd);
         } else if (std::string(c.name) == "vae") {
             renameDeprecatedVaeAttention(sd);
-            ck.vaeWeights = std::move(sd);
+            weightsOf(ck).vae = std::move(sd);
         } else {
             normalizeTextKeys(sd, ck.ignoredKeys, "text_encoder/");
-            ck.textEncoderWeights = std::move(sd);
+            weightsOf(ck).textEncoder = std::move(sd);
         }
         report(opt, c.name, 1.0);
         ++done;
@@ -548,12 +549,12 @@ void readSingleFile(const std::string& path, const CheckpointOptions& opt, Check
             const std::string d = mapLdmUNetKey(k, levels, lpb, upAttn);
             if (d.empty())
                 unmapped.push_back(unetP + k);
-            else if (!ck.unetWeights.emplace(d, v).second)
+            else if (!weightsOf(ck).unet.emplace(d, v).second)
                 throw Error(ErrorKind::Key, path + ": two UNet keys map to '" + d + "'");
         }
         if (!unmapped.empty())
             throw Error(ErrorKind::Key, path + ": unexpected UNet keys " + joinFirst(unmapped));
-        ck.unet = inferUNetConfig(ck.unetWeights, ck.variant, heads, path);
+        ck.unet = inferUNetConfig(weightsOf(ck).unet, ck.variant, heads, path);
         ck.storedDtypes["unet"] = dtypeSummary(dtypes["unet"]);
         report(opt, "unet", 1.0);
     }
@@ -566,23 +567,23 @@ void readSingleFile(const std::string& path, const CheckpointOptions& opt, Check
             if (d.empty())
                 unmapped.push_back(vaeP + k);
             else
-                ck.vaeWeights.emplace(d, v);
+                weightsOf(ck).vae.emplace(d, v);
         }
         if (!unmapped.empty())
             throw Error(ErrorKind::Key, path + ": unexpected VAE keys " + joinFirst(unmapped));
-        ck.vae = inferVaeConfig(ck.vaeWeights, path);
+        ck.vae = inferVaeConfig(weightsOf(ck).vae, path);
         ck.storedDtypes["vae"] = dtypeSummary(dtypes["vae"]);
         report(opt, "vae", 1.0);
     }
     if (needText) {
         report(opt, "text_encoder", 0.0);
         if (sd2) {
-            ck.textEncoderWeights = convertOpenClip(ldmText, ck.ignoredKeys, path);
+            weightsOf(ck).textEncoder = convertOpenClip(ldmText, ck.ignoredKeys, path);
         } else {
-            ck.textEncoderWeights = ldmText;
-            normalizeTextKeys(ck.textEncoderWeights, ck.ignoredKeys, sd1P);
+            weightsOf(ck).textEncoder = ldmText;
+            normalizeTextKeys(weightsOf(ck).textEncoder, ck.ignoredKeys, sd1P);
         }
-        ck.textEncoder = inferTextConfig(ck.textEncoderWeights, ck.variant, heads.text, path);
+        ck.textEncoder = inferTextConfig(weightsOf(ck).textEncoder, ck.variant, heads.text, path);
         ck.storedDtypes["text_encoder"] = dtypeSummary(dtypes["text_encoder"]);
         report(opt, "text_encoder", 1.0);
     }
@@ -598,6 +599,7 @@ Checkpoint readCheckpoint(const std::string& path, const CheckpointOptions& opti
 {
     Checkpoint ck;
     ck.path = path;
+    ck.weights = std::make_shared<CheckpointWeights>();
     std::error_code ec;
     const auto status = fs::status(path, ec);
     if (ec || !fs::exists(status))

@@ -1,6 +1,8 @@
 // JSON descriptions of checkpoints and configs.
 #include "invseg/checkpoint_json.h"
 
+#include "model/state_dict.h"
+
 namespace invseg {
 namespace {
 
@@ -71,9 +73,10 @@ nlohmann::json describeCheckpoint(const Checkpoint& ck)
     j["variant"] = toString(ck.variant);
     j["stored_dtypes"] = ck.storedDtypes;
     j["files"] = ck.files;
-    j["parameters"] = {{"unet", countParams(ck.unetWeights)},
-                       {"vae", countParams(ck.vaeWeights)},
-                       {"text_encoder", countParams(ck.textEncoderWeights)}};
+    const CheckpointWeights none;
+    const CheckpointWeights& w = ck.weights ? *ck.weights : none;
+    j["parameters"] = {
+        {"unet", countParams(w.unet)}, {"vae", countParams(w.vae)}, {"text_encoder", countParams(w.textEncoder)}};
     j["unet"] = toJson(ck.unet);
     j["vae"] = toJson(ck.vae);
     j["text_encoder"] = toJson(ck.textEncoder);

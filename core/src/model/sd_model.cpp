@@ -1,13 +1,8 @@
 // Building, loading and running the frozen Stable Diffusion networks.
-#include "invseg/sd_model.h"
-
 #include "invseg/error.h"
-#include "invseg/nn/clip_text_model.h"
-#include "invseg/nn/unet.h"
-#include "invseg/nn/vae.h"
-#include "invseg/noise_schedule.h"
-#include "invseg/state_dict.h"
 #include "invseg/tokenizer.h"
+#include "model/sd_model_impl.h"
+#include "model/state_dict.h"
 
 #include <torch/torch.h>
 
@@ -58,7 +53,17 @@ const char* dtypeName(torch::ScalarType t)
     }
 }
 
-SdModel::SdModel() = default;
+std::string checkDevice(const std::string& device)
+{
+    return parseDevice(device).str();
+}
+
+std::string checkDtype(const std::string& dtype)
+{
+    return dtypeName(parseDtype(dtype));
+}
+
+SdModel::SdModel() : m_impl(std::make_unique<Impl>(*this)) {}
 SdModel::~SdModel() = default;
 
 namespace {
@@ -101,9 +106,7 @@ std::shared_ptr<SdModel> SdModel::fromCheckpoint(Checkpoint ck, const ModelOptio
 std::shared_ptr<SdModel> SdModel::withRandomWeights(Checkpoint configs, const ModelOptions& options)
 {
     configs.predictionTypeKnown = true;
-    configs.unetWeights.clear();
-    configs.vaeWeights.clear();
-    configs.textEncoderWeights.clear();
+    configs.weights.reset(); // only this copy's reference: the caller's tensors stay
     return build(std::move(configs), options, false);
 }
 
@@ -123,48 +126,59 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
     m->m_textConfig = ck.textEncoder;
     m->m_schedulerConfig = ck.scheduler;
     m->m_storedDtypes = ck.storedDtypes;
-    m->m_device = device;
-    m->m_dtype = dtype;
+    m->m_device = device.str();
+    m->m_dtype = dtypeName(dtype);
+    Impl& impl = *m->m_impl;
+    impl.device = device;
+    impl.dtype = dtype;
     m->m_channelsLast = options.channelsLast;
 
     auto report = [&](const std::string& stage, double f) {
         if (options.checkpoint.progress)
             options.checkpoint.progress(stage, f);
     };
+    // The tensors are freed component by component as they are loaded, unless a caller's copy still holds them.
+    const std::shared_ptr<CheckpointWeights> weights = ck.weights ? std::move(ck.weights)
+                                                                  : std::make_shared<CheckpointWeights>();
+    const bool ownWeights = weights.use_count() == 1;
+    auto release = [ownWeights](StateDict& sd) {
+        if (ownWeights)
+            sd.clear();
+    };
     try {
         // Weights are loaded under NoGradGuard, never InferenceMode: InvSeg backpropagates through them.
         torch::NoGradGuard noGrad;
         report("building text encoder", 0.0);
-        m->m_text = std::make_unique<nn::ClipTextModel>(ck.textEncoder);
+        impl.textModule = std::make_unique<nn::ClipTextModel>(ck.textEncoder);
         if (loadWeights)
-            loadStateDict(**m->m_text, ck.textEncoderWeights, "text encoder", path);
-        ck.textEncoderWeights.clear();
-        (*m->m_text)->to(device, dtype);
-        freeze(**m->m_text);
+            loadStateDict(*impl.textEncoder(), weights->textEncoder, "text encoder", path);
+        release(weights->textEncoder);
+        impl.textEncoder()->to(device, dtype);
+        freeze(*impl.textEncoder());
 
         report("building VAE", 0.3);
-        m->m_vae = std::make_unique<nn::AutoencoderKL>(ck.vae);
+        impl.vaeModule = std::make_unique<nn::AutoencoderKL>(ck.vae);
         if (loadWeights)
-            loadStateDict(**m->m_vae, ck.vaeWeights, "VAE", path);
-        ck.vaeWeights.clear();
-        (*m->m_vae)->to(device, dtype);
-        freeze(**m->m_vae);
+            loadStateDict(*impl.vae(), weights->vae, "VAE", path);
+        release(weights->vae);
+        impl.vae()->to(device, dtype);
+        freeze(*impl.vae());
 
         report("building UNet", 0.5);
-        m->m_unet = std::make_unique<nn::UNet2DConditionModel>(ck.unet);
+        impl.unetModule = std::make_unique<nn::UNet2DConditionModel>(ck.unet);
         if (loadWeights)
-            loadStateDict(**m->m_unet, ck.unetWeights, "UNet", path);
-        ck.unetWeights.clear();
-        (*m->m_unet)->to(device, dtype);
+            loadStateDict(*impl.unet(), weights->unet, "UNet", path);
+        release(weights->unet);
+        impl.unet()->to(device, dtype);
         if (options.channelsLast)
-            toChannelsLast(**m->m_unet);
-        freeze(**m->m_unet);
+            toChannelsLast(*impl.unet());
+        freeze(*impl.unet());
 
         if (!ck.predictionTypeKnown) {
             // A1111 / stable-diffusion.cpp heuristic: a v-prediction UNet pulls a constant input strongly negative.
             const auto x = torch::full({1, ck.unet.inChannels, 8, 8}, 0.5, torch::TensorOptions(device).dtype(dtype));
             const auto ctx = torch::full({1, 2, ck.unet.crossAttentionDim}, 0.5, x.options());
-            const auto out = (*m->m_unet)->forward(x, torch::tensor({int64_t(999)}, torch::TensorOptions(device)), ctx);
+            const auto out = impl.unet()->forward(x, torch::tensor({int64_t(999)}, torch::TensorOptions(device)), ctx);
             const double meanDiff = (out.to(torch::kFloat) - x.to(torch::kFloat)).mean().item<double>();
             m->m_schedulerConfig.predictionType = meanDiff < -1.0 ? PredictionType::VPrediction
                                                                   : PredictionType::Epsilon;
@@ -183,7 +197,7 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
                                                                   [](const ClipTokenizer*) {});
         else
             m->m_tokenizer = std::make_shared<const ClipTokenizer>(ClipTokenizer::fromFile(ck.tokenizerMerges));
-        m->m_schedule = std::make_unique<NoiseSchedule>(m->m_schedulerConfig);
+        impl.noiseSchedule = std::make_unique<NoiseSchedule>(m->m_schedulerConfig);
         report("done", 1.0);
     } catch (const Error&) {
         throw;
@@ -201,45 +215,46 @@ std::shared_ptr<SdModel> SdModel::build(Checkpoint ck, const ModelOptions& optio
 int64_t SdModel::parameterCount(const std::string& component) const
 {
     if (component == "unet")
-        return invseg::parameterCount(**m_unet);
+        return invseg::parameterCount(*m_impl->unet());
     if (component == "vae")
-        return invseg::parameterCount(**m_vae);
+        return invseg::parameterCount(*m_impl->vae());
     if (component == "text_encoder")
-        return invseg::parameterCount(**m_text);
+        return invseg::parameterCount(*m_impl->textEncoder());
     throw Error(ErrorKind::InvalidInput, "unknown component '" + component + "'");
 }
 
-torch::Tensor SdModel::tokenIds(const std::vector<std::string>& prompts) const
+torch::Tensor SdModel::Impl::tokenIds(const std::vector<std::string>& prompts) const
 {
     std::vector<int64_t> flat;
     for (const auto& p : prompts) {
-        const auto ids = m_tokenizer->encodePadded(p, m_textConfig.padTokenId, m_textConfig.maxPositions);
+        const auto ids = model.tokenizer().encodePadded(p, model.textConfig().padTokenId,
+                                                        model.textConfig().maxPositions);
         flat.insert(flat.end(), ids.begin(), ids.end());
     }
     return torch::tensor(flat, torch::kLong)
-        .reshape({static_cast<int64_t>(prompts.size()), m_textConfig.maxPositions})
-        .to(m_device);
+        .reshape({static_cast<int64_t>(prompts.size()), model.textConfig().maxPositions})
+        .to(device);
 }
 
-torch::Tensor SdModel::encodeText(const torch::Tensor& ids)
+torch::Tensor SdModel::Impl::encodeText(const torch::Tensor& ids)
 {
-    return (*m_text)->forward(ids.to(m_device, torch::kLong));
+    return textEncoder()->forward(ids.to(device, torch::kLong));
 }
 
-std::pair<torch::Tensor, torch::Tensor> SdModel::encodeImage(const torch::Tensor& image)
+std::pair<torch::Tensor, torch::Tensor> SdModel::Impl::encodeImage(const torch::Tensor& image)
 {
-    auto posterior = (*m_vae)->encode(image.to(m_device, m_dtype));
+    auto posterior = vae()->encode(image.to(device, dtype));
     return {posterior.mean, posterior.logvar};
 }
 
-torch::Tensor SdModel::imageToLatent(const torch::Tensor& image)
+torch::Tensor SdModel::Impl::imageToLatent(const torch::Tensor& image)
 {
-    return encodeImage(image).first * m_vaeConfig.scalingFactor;
+    return encodeImage(image).first * model.vaeConfig().scalingFactor;
 }
 
-torch::Tensor SdModel::latentToImage(const torch::Tensor& latent)
+torch::Tensor SdModel::Impl::latentToImage(const torch::Tensor& latent)
 {
-    return (*m_vae)->decode(latent.to(m_device, m_dtype) / m_vaeConfig.scalingFactor);
+    return vae()->decode(latent.to(device, dtype) / model.vaeConfig().scalingFactor);
 }
 
 } // namespace invseg

@@ -1,5 +1,5 @@
 // Strict, all-or-nothing copying of named weights into modules.
-#include "invseg/state_dict.h"
+#include "model/state_dict.h"
 
 #include "invseg/error.h"
 #include "io/shape_string.h"

@@ -4,6 +4,7 @@
 
 #include "invseg/error.h"
 #include "invseg/sd_model.h"
+#include "model/sd_model_impl.h"
 #include "train/diffusers_export.h"
 #include "train/toy_options.h"
 
@@ -108,9 +109,9 @@ void Run::initFromModel(const std::string& path)
             p.value().copy_(s->to(p.value().dtype()));
         }
     };
-    copyAll(*m_unet, *model->unet(), "UNet");
-    copyAll(*m_text, *model->textEncoder(), "text encoder");
-    copyAll(*m_vae, *model->vae(), "VAE");
+    copyAll(*m_unet, *model->impl().unet(), "UNet");
+    copyAll(*m_text, *model->impl().textEncoder(), "text encoder");
+    copyAll(*m_vae, *model->impl().vae(), "VAE");
     for (size_t i = 0; i < m_ema.size(); ++i)
         m_ema[i].copy_(m_trainParams[i]);
     message("initialised from " + path);

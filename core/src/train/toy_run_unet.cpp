@@ -6,6 +6,7 @@
 #include "invseg/image.h"
 #include "invseg/noise_schedule.h"
 #include "invseg/sd_model.h"
+#include "invseg/segment_tensors.h"
 #include "invseg/segmenter.h"
 #include "invseg/tokenizer.h"
 #include "invseg/toy_world.h"
@@ -40,7 +41,6 @@ double Run::validate()
         swapEma();
     }
     auto model = SdModel::load(dir.string());
-    Segmenter segmenter(model);
     SegmentOptions so;
     so.steps = 0;
     so.levelWeights = m_o.valLevelWeights;
@@ -54,7 +54,7 @@ double Run::validate()
             classes.push_back(toy::classNames()[static_cast<size_t>(c)]);
         auto rgb = torch::empty({scene.height, scene.width, 3}, torch::kUInt8);
         std::memcpy(rgb.data_ptr<uint8_t>(), scene.rgb.data(), scene.rgb.size());
-        const auto r = segmenter.segment(rgb, classes, so);
+        const auto r = invseg::detail::segmentTensors(*model, rgb, classes, so);
         auto labels = r.labels.contiguous();
         LabelMap pred, gt;
         pred.width = gt.width = scene.width;

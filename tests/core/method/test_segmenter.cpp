@@ -2,7 +2,9 @@
 #include "invseg/error.h"
 #include "invseg/nn/unet.h"
 #include "invseg/sd_model.h"
+#include "invseg/segment_tensors.h"
 #include "invseg/segmenter.h"
+#include "model/sd_model_impl.h"
 #include "support/golden_sets.h"
 
 #include <gtest/gtest.h>
@@ -24,6 +26,32 @@ torch::Tensor testImage(int64_t h, int64_t w)
     return img;
 }
 
+/// The Segmenter's tensor entry point (what Segmenter::segment wraps), so that the assertions read tensors.
+class TensorSegmenter {
+public:
+    explicit TensorSegmenter(std::shared_ptr<SdModel> model) : m_model(std::move(model)) {}
+    detail::TensorSegmentResult segment(const torch::Tensor& image, const std::vector<std::string>& classes,
+                                        const SegmentOptions& options,
+                                        const detail::TensorSegmentCallbacks& callbacks = {})
+    {
+        return detail::segmentTensors(*m_model, image, classes, options, callbacks);
+    }
+
+private:
+    std::shared_ptr<SdModel> m_model;
+};
+
+/// The same pixels as the engine's plain image.
+Image toImage(const torch::Tensor& rgb)
+{
+    const auto t = rgb.contiguous();
+    Image image;
+    image.height = static_cast<int>(t.size(0));
+    image.width = static_cast<int>(t.size(1));
+    image.rgb.assign(t.data_ptr<uint8_t>(), t.data_ptr<uint8_t>() + t.numel());
+    return image;
+}
+
 SegmentOptions fastOptions(int steps)
 {
     SegmentOptions o;
@@ -38,13 +66,13 @@ TEST(Segmenter, RunsKStepsWithFiniteLossesAndFullCoverage)
     for (const auto& set : sets) {
         SCOPED_TRACE(set.name);
         auto model = SdModel::load(set.diffusersDir());
-        Segmenter seg(model);
+        TensorSegmenter seg(model);
         const int K = 3;
         const auto image = testImage(45, 70);
         std::vector<int> seen;
-        SegmentCallbacks cb;
+        detail::TensorSegmentCallbacks cb;
         cb.wantMaps = true;
-        cb.onStep = [&](const StepReport& r) {
+        cb.onStep = [&](const detail::TensorStepReport& r) {
             seen.push_back(r.step);
             ASSERT_TRUE(r.refinedMaps.defined());
             ASSERT_EQ(r.refinedMaps.dim(), 3);
@@ -90,13 +118,13 @@ TEST(Segmenter, OnlyTheClassTokensChangeAndWeightsStayBitIdentical)
         SCOPED_TRACE(set.name);
         auto model = SdModel::load(set.diffusersDir());
         std::vector<torch::Tensor> before;
-        for (const auto& p : model->unet()->parameters())
+        for (const auto& p : model->impl().unet()->parameters())
             before.push_back(p.detach().clone());
-        Segmenter seg(model);
+        TensorSegmenter seg(model);
         const auto res = seg.segment(testImage(32, 32), {"sky", "box"}, fastOptions(2));
 
         size_t i = 0;
-        for (const auto& p : model->unet()->parameters()) {
+        for (const auto& p : model->impl().unet()->parameters()) {
             EXPECT_FALSE(p.requires_grad());
             EXPECT_TRUE(torch::equal(p.detach(), before[i++])) << "a UNet weight changed";
         }
@@ -105,7 +133,7 @@ TEST(Segmenter, OnlyTheClassTokensChangeAndWeightsStayBitIdentical)
         torch::Tensor P0;
         {
             torch::NoGradGuard g;
-            P0 = model->encodeText(ids)[0].to(torch::kFloat);
+            P0 = model->impl().encodeText(ids)[0].to(torch::kFloat);
         }
         ASSERT_EQ(res.conditioning.sizes(), P0.sizes());
         std::vector<bool> learnable(static_cast<size_t>(P0.size(0)), false);
@@ -129,7 +157,7 @@ TEST(Segmenter, SameSeedOnCpuGivesIdenticalLabels)
     const auto sets = test::goldenSets();
     INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
-    Segmenter seg(model);
+    TensorSegmenter seg(model);
     const auto img = testImage(40, 40);
     const auto a = seg.segment(img, {"sky", "grass"}, fastOptions(2));
     const auto b = seg.segment(img, {"sky", "grass"}, fastOptions(2));
@@ -138,6 +166,47 @@ TEST(Segmenter, SameSeedOnCpuGivesIdenticalLabels)
     ASSERT_EQ(a.history.size(), b.history.size());
     for (size_t i = 0; i < a.history.size(); ++i)
         EXPECT_EQ(a.history[i].loss, b.history[i].loss);
+}
+
+TEST(Segmenter, PlainApiGivesTheTensorRunsValues)
+{
+    // Segmenter::segment (Image in, LabelMap / FloatMaps out) is the tensor entry point plus conversions: the same
+    // run gives the same bytes and floats, and the step reports carry the same maps.
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
+    auto model = SdModel::load(sets[0].diffusersDir());
+    const auto img = testImage(36, 44);
+    std::vector<torch::Tensor> tensorSteps;
+    detail::TensorSegmentCallbacks tcb;
+    tcb.wantMaps = true;
+    tcb.onStep = [&](const detail::TensorStepReport& r) { tensorSteps.push_back(r.posteriors.clone()); };
+    const auto t = TensorSegmenter(model).segment(img, {"sky", "grass"}, fastOptions(2), tcb);
+
+    std::vector<FloatMaps> plainSteps;
+    SegmentCallbacks pcb;
+    pcb.wantMaps = true;
+    pcb.onStep = [&](const StepReport& r) {
+        plainSteps.push_back(r.posteriors);
+        EXPECT_EQ(r.labels.width, r.refinedMaps.width);
+        EXPECT_EQ(r.labels.height, r.refinedMaps.height);
+    };
+    Segmenter seg(model);
+    const auto p = seg.segment(toImage(img), {"sky", "grass"}, fastOptions(2), pcb);
+
+    ASSERT_EQ(p.labels.width, 44);
+    ASSERT_EQ(p.labels.height, 36);
+    const auto labels = t.labels.contiguous();
+    EXPECT_EQ(p.labels.labels, std::vector<uint8_t>(labels.data_ptr<uint8_t>(), labels.data_ptr<uint8_t>() + 36 * 44));
+    ASSERT_EQ(p.maps.channels, 3);
+    EXPECT_TRUE(torch::equal(detail::toTensor(p.maps), t.maps));
+    EXPECT_TRUE(torch::equal(detail::toTensor(p.initialMaps), t.initialMaps));
+    ASSERT_EQ(p.conditioning.channels, 1);
+    EXPECT_TRUE(torch::equal(detail::toTensor(p.conditioning)[0], t.conditioning));
+    EXPECT_EQ(p.promptIds, t.promptIds);
+    ASSERT_EQ(plainSteps.size(), tensorSteps.size());
+    for (size_t i = 0; i < plainSteps.size(); ++i)
+        EXPECT_TRUE(torch::equal(detail::toTensor(plainSteps[i]), tensorSteps[i])) << "step " << i;
+    EXPECT_THROW(seg.segment(Image{}, {"sky"}, fastOptions(0)), Error);
 }
 
 TEST(Segmenter, ChannelsLastModelGivesTheSameRun)
@@ -150,8 +219,8 @@ TEST(Segmenter, ChannelsLastModelGivesTheSameRun)
         SCOPED_TRACE(set.name);
         ModelOptions nhwc;
         nhwc.channelsLast = true;
-        Segmenter ref(SdModel::load(set.diffusersDir()));
-        Segmenter cl(SdModel::load(set.diffusersDir(), nhwc));
+        TensorSegmenter ref(SdModel::load(set.diffusersDir()));
+        TensorSegmenter cl(SdModel::load(set.diffusersDir(), nhwc));
         const auto img = testImage(48, 40);
         const auto a = ref.segment(img, {"sky", "grass", "car"}, fastOptions(3));
         const auto b = cl.segment(img, {"sky", "grass", "car"}, fastOptions(3));
@@ -173,7 +242,7 @@ TEST(Segmenter, BaselineIsTheSamePathWithZeroSteps)
     const auto sets = test::goldenSets();
     INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
-    Segmenter seg(model);
+    TensorSegmenter seg(model);
     const auto img = testImage(40, 48);
     const auto base = seg.segment(img, {"sky", "grass"}, fastOptions(0));
     EXPECT_TRUE(base.history.empty());
@@ -190,12 +259,12 @@ TEST(Segmenter, CancelStopsWithinAStep)
     const auto sets = test::goldenSets();
     INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
-    Segmenter seg(model);
+    TensorSegmenter seg(model);
     std::atomic<bool> cancel{false};
     int lastStep = -1;
-    SegmentCallbacks cb;
+    detail::TensorSegmentCallbacks cb;
     cb.cancel = &cancel;
-    cb.onStep = [&](const StepReport& r) {
+    cb.onStep = [&](const detail::TensorStepReport& r) {
         lastStep = r.step;
         if (r.step == 1)
             cancel = true;
@@ -232,7 +301,7 @@ TEST(Segmenter, TooManyClassesSaysHowManyFit)
     const auto sets = test::goldenSets();
     INVSEG_REQUIRE_GOLDEN(sets);
     auto model = SdModel::load(sets[0].diffusersDir());
-    Segmenter seg(model);
+    TensorSegmenter seg(model);
     std::vector<std::string> classes;
     for (int i = 0; i < 60; ++i)
         classes.push_back("thing" + std::to_string(i));

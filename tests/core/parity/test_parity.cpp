@@ -8,6 +8,7 @@
 #include "invseg/noise_schedule.h"
 #include "invseg/sd_model.h"
 #include "invseg/tokenizer.h"
+#include "model/sd_model_impl.h"
 
 #include <map>
 
@@ -76,7 +77,7 @@ TEST_F(Parity, TokenIdsAreExact)
                 EXPECT_EQ(m->tokenizer().encodePadded(text, pad, 77), expected) << "text: '" << text << "'";
             }
             const auto prompts = set.meta.at("prompts").get<std::vector<std::string>>();
-            const auto ids = m->tokenIds(prompts).to(torch::kCPU);
+            const auto ids = m->impl().tokenIds(prompts).to(torch::kCPU);
             EXPECT_TRUE(torch::equal(ids, set.tensors->tensor("input_ids").to(torch::kLong)));
         }
 }
@@ -89,7 +90,7 @@ TEST_F(Parity, TextEmbeddings)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
             const auto ids = set.tensors->tensor("input_ids").to(torch::kLong);
-            EXPECT_REL_ERROR_LE(m->encodeText(ids), set.get("text_embeddings"), layout.tolerance,
+            EXPECT_REL_ERROR_LE(m->impl().encodeText(ids), set.get("text_embeddings"), layout.tolerance,
                                 label(set, layout, "text_embeddings"));
         }
 }
@@ -102,13 +103,14 @@ TEST_F(Parity, VaeEncoderPosteriorAndLatent)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
             const auto image = set.get("image");
-            auto [mean, logvar] = m->encodeImage(image);
+            auto [mean, logvar] = m->impl().encodeImage(image);
             EXPECT_REL_ERROR_LE(mean, set.get("vae_posterior_mean"), layout.tolerance,
                                 label(set, layout, "vae_posterior_mean"));
             EXPECT_REL_ERROR_LE(logvar, set.get("vae_posterior_logvar"), layout.tolerance,
                                 label(set, layout, "vae_posterior_logvar"));
             EXPECT_NEAR(m->vaeConfig().scalingFactor, set.meta.at("scaling_factor").get<double>(), 1e-9);
-            EXPECT_REL_ERROR_LE(m->imageToLatent(image), set.get("z0"), layout.tolerance, label(set, layout, "z0"));
+            EXPECT_REL_ERROR_LE(m->impl().imageToLatent(image), set.get("z0"), layout.tolerance,
+                                label(set, layout, "z0"));
         }
 }
 
@@ -119,7 +121,7 @@ TEST_F(Parity, VaeDecoder)
     for (const auto& set : m_sets)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
-            EXPECT_REL_ERROR_LE(m->latentToImage(set.get("z0")), set.get("vae_decoded"), layout.tolerance,
+            EXPECT_REL_ERROR_LE(m->impl().latentToImage(set.get("z0")), set.get("vae_decoded"), layout.tolerance,
                                 label(set, layout, "vae_decoded"));
         }
 }
@@ -130,7 +132,7 @@ TEST_F(Parity, NoiseScheduleAndNoising)
     for (const auto& set : m_sets)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
-            const auto& sched = m->schedule();
+            const auto& sched = m->impl().schedule();
             EXPECT_REL_ERROR_LE(sched.alphasCumprod(), set.get("alphas_cumprod"), layout.tolerance,
                                 label(set, layout, "alphas_cumprod"));
             const auto z0 = set.get("z0");
@@ -157,7 +159,7 @@ TEST_F(Parity, UNetOutputs)
     for (const auto& set : m_sets)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
-            for (const auto& p : m->unet()->named_parameters())
+            for (const auto& p : m->impl().unet()->named_parameters())
                 if (p.value().dim() == 4 && p.value().size(2) > 1)
                     EXPECT_EQ(p.value().is_contiguous(torch::MemoryFormat::ChannelsLast), layout.channelsLast)
                         << label(set, layout, p.key());
@@ -167,7 +169,8 @@ TEST_F(Parity, UNetOutputs)
                 const auto zt = set.get("zt_" + std::to_string(T));
                 for (int64_t p = 0; p < text.size(0); ++p) {
                     const std::string key = "unet_out_t" + std::to_string(T) + "_p" + std::to_string(p);
-                    const auto out = m->unet()->forward(zt, torch::tensor({T}), text.slice(0, p, p + 1), nullptr);
+                    const auto out = m->impl().unet()->forward(zt, torch::tensor({T}), text.slice(0, p, p + 1),
+                                                               nullptr);
                     EXPECT_REL_ERROR_LE(out, set.get(key), layout.tolerance, label(set, layout, key));
                     if (layout.channelsLast) // the NHWC variant runs NHWC to the end
                         EXPECT_TRUE(out.is_contiguous(torch::MemoryFormat::ChannelsLast)) << label(set, layout, key);
@@ -186,8 +189,8 @@ TEST_F(Parity, EveryAttentionMapAndHeadSplit)
             nn::AttentionCapture capture;
             capture.select = nn::AttentionCapture::selectAll();
             capture.perHead = true;
-            m->unet()->forward(set.get("zt_100"), torch::tensor({int64_t(100)}),
-                               set.get("text_embeddings").slice(0, 1, 2), &capture);
+            m->impl().unet()->forward(set.get("zt_100"), torch::tensor({int64_t(100)}),
+                                      set.get("text_embeddings").slice(0, 1, 2), &capture);
             const auto& layers = set.meta.at("attention_layers");
             EXPECT_EQ(capture.maps.size(), layers.size()) << label(set, layout, "number of attention layers");
             for (auto it = layers.begin(); it != layers.end(); ++it) {
@@ -216,12 +219,12 @@ TEST_F(Parity, GradientToTextEmbeddings)
     for (const auto& set : m_sets)
         for (const auto& layout : kLayouts) {
             auto m = model(set, layout);
-            for (const auto& p : m->unet()->parameters())
+            for (const auto& p : m->impl().unet()->parameters())
                 ASSERT_FALSE(p.requires_grad());
             auto emb = set.get("text_embeddings").slice(0, 1, 2).clone().requires_grad_(true);
             nn::AttentionCapture capture;
             capture.select = nn::AttentionCapture::selectKind(nn::AttnKind::Cross);
-            m->unet()->forward(set.get("zt_100"), torch::tensor({int64_t(100)}), emb, &capture);
+            m->impl().unet()->forward(set.get("zt_100"), torch::tensor({int64_t(100)}), emb, &capture);
             torch::Tensor loss = torch::zeros({}, torch::kDouble);
             int crossLayers = 0;
             for (const auto& [name, map] : capture.maps) {

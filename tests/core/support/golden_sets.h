@@ -3,8 +3,8 @@
 #pragma once
 
 #include "invseg/checkpoint.h"
-#include "invseg/state_dict.h"
 #include "invseg/tensor_file.h"
+#include "model/state_dict.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -3,6 +3,7 @@
 #include "invseg/image.h"
 #include "invseg/sd_model.h"
 #include "invseg/segment_options.h"
+#include "invseg/segment_tensors.h"
 #include "invseg/segmenter.h"
 #include "invseg/threads.h"
 #include "invseg/toy_world.h"
@@ -67,8 +68,7 @@ TEST(ShippedToyModel, SegmentsTheBundledSamplesAtLeastTwiceAsWellAsChance)
         std::memcpy(rgb.data_ptr<uint8_t>(), image.rgb.data(), image.rgb.size());
         SegmentOptions options = SegmentOptions::forModel(kModel.string());
         options.steps = 0;
-        Segmenter segmenter(model);
-        const auto result = segmenter.segment(rgb, classes, options);
+        const auto result = detail::segmentTensors(*model, rgb, classes, options); // Segmenter::segment on tensors
         ASSERT_EQ(result.labels.size(0), 128);
         ASSERT_EQ(result.labels.size(1), 128);
         LabelMap local;

@@ -9,6 +9,7 @@
 #include "invseg/threads.h"
 #include "invseg/toy_world.h"
 #include "invseg/train_toy.h"
+#include "model/sd_model_impl.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -123,7 +124,7 @@ TEST(ToyTrainer, LossesFallAndTheExportLoadsWithTheTrainedWeights)
     // ... and holds exactly the weights of the final checkpoint (fp32 export).
     nn::UNet2DConditionModel unet2(model->unetConfig());
     torch::load(unet2, (out / "checkpoint" / "unet.pt").string());
-    auto loaded = model->unet()->named_parameters();
+    auto loaded = model->impl().unet()->named_parameters();
     size_t compared = 0;
     for (const auto& p : unet2->named_parameters()) {
         ASSERT_TRUE(loaded.contains(p.key())) << p.key();
@@ -133,16 +134,16 @@ TEST(ToyTrainer, LossesFallAndTheExportLoadsWithTheTrainedWeights)
     EXPECT_GT(compared, 50u);
     nn::ClipTextModel text2(model->textConfig());
     torch::load(text2, (out / "checkpoint" / "text.pt").string());
-    auto loadedText = model->textEncoder()->named_parameters();
+    auto loadedText = model->impl().textEncoder()->named_parameters();
     for (const auto& p : text2->named_parameters())
         EXPECT_TRUE(torch::equal(loadedText[p.key()].to(torch::kFloat), p.value())) << p.key();
 
     // It runs: a UNet forward on the loaded model gives finite output of the latent's shape.
     torch::NoGradGuard ng;
-    auto cond = model->encodeText(model->tokenIds({"a photograph of sky and grass and background"}));
-    auto latent = model->imageToLatent(torch::zeros({1, 3, 32, 32}));
+    auto cond = model->impl().encodeText(model->impl().tokenIds({"a photograph of sky and grass and background"}));
+    auto latent = model->impl().imageToLatent(torch::zeros({1, 3, 32, 32}));
     EXPECT_EQ(latent.sizes(), (std::vector<int64_t>{1, 4, 4, 4}));
-    auto eps = model->unet()->forward(latent, torch::tensor({100}), cond);
+    auto eps = model->impl().unet()->forward(latent, torch::tensor({100}), cond);
     EXPECT_TRUE(torch::isfinite(eps).all().item<bool>());
     fs::remove_all(out);
 }
@@ -262,7 +263,7 @@ TEST(ToyTrainer, ValidationCurveIsLoggedAndTheExportIsTheEma)
     auto model = SdModel::load(out.string());
     nn::UNet2DConditionModel raw(model->unetConfig());
     torch::load(raw, (out / "checkpoint" / "unet.pt").string());
-    auto loaded = model->unet()->named_parameters();
+    auto loaded = model->impl().unet()->named_parameters();
     bool differs = false;
     for (const auto& p : raw->named_parameters())
         differs = differs || !torch::equal(loaded[p.key()].to(torch::kFloat), p.value());

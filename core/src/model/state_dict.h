@@ -1,11 +1,31 @@
-// Strict loading of diffusers-named weights into LibTorch modules.
+// Engine-internal: checkpoint weights as tensors, and strict loading of diffusers-named weights into LibTorch modules.
 #pragma once
 
 #include "invseg/checkpoint.h"
 
 #include <torch/nn/module.h>
 
+#include <map>
+#include <string>
+
 namespace invseg {
+
+using StateDict = std::map<std::string, torch::Tensor>;
+
+/// What invseg/checkpoint.h declares: a checkpoint's tensors per component, diffusers-named.
+struct CheckpointWeights {
+    StateDict unet;
+    StateDict vae;
+    StateDict textEncoder;
+};
+
+/// The weights of `ck`, created empty when it has none yet.
+inline CheckpointWeights& weightsOf(Checkpoint& ck)
+{
+    if (!ck.weights)
+        ck.weights = std::make_shared<CheckpointWeights>();
+    return *ck.weights;
+}
 
 /// Copies every parameter and buffer of `module` from `weights` (converting dtype). All-or-nothing: if any key is
 /// missing, unexpected or mis-shaped, throws Error(Key) / Error(Shape) listing them (first few of each kind, with
