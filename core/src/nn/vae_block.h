@@ -12,6 +12,9 @@
 
 namespace invseg::nn {
 
+/// GroupNorm epsilon of every VAE norm (diffusers' Encoder and Decoder, norm_type "group").
+constexpr double kVaeEps = 1e-6;
+
 /// What follows the resnets: nothing (the last level), the VAE's asymmetric-pad downsampler (encoder), or
 /// nearest ×2 + conv (decoder).
 enum class VaeResample { None, Down, Up };

@@ -6,10 +6,6 @@
 
 namespace invseg::nn {
 
-namespace {
-constexpr double kVaeEps = 1e-6;
-}
-
 VaeEncoderImpl::VaeEncoderImpl(const VaeConfig& config)
 {
     using namespace torch::nn;
