@@ -1,4 +1,4 @@
-// setComputeThreads: LibTorch's pool and OpenBLAS's pool set together.
+// setComputeThreads: LibTorch's pool set, OpenBLAS kept to one thread.
 #include "invseg/threads.h"
 
 #include <ATen/Parallel.h>
@@ -36,7 +36,7 @@ ComputeThreads setComputeThreads(int threads)
     if (untouched && std::strcmp(untouched, "1") == 0) {
         // measured comparison only: see threads.h
     } else if (auto* f = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-        f(r.requested);
+        f(1); // LibTorch's pool does the parallel work; see threads.h for the measurement
         r.openBlas = true;
     }
     at::set_num_threads(r.requested);
