@@ -191,8 +191,8 @@ private:
             if (!t["shape"].is_array())
                 fail("entry '" + name + "' has a shape that is not an array");
             uint64_t numel = 1;
-            // The product of the dimensions with zeros counted as ones: LibTorch 2.x computes the strides of even an
-            // empty tensor and refuses ("Stride calculation overflowed") when they pass int64.
+            // The product of the dimensions with zeros counted as ones bounds numel, and LibTorch 2.x computes the
+            // strides of even an empty tensor from it, refusing ("Stride calculation overflowed") past int64.
             uint64_t strideSpan = 1;
             bool overflow = false;
             for (const auto& d : t["shape"]) {
@@ -200,12 +200,11 @@ private:
                     (d.is_number_unsigned() && d.get<uint64_t>() > uint64_t(INT64_MAX)))
                     fail("entry '" + name + "' has a negative or non-integer shape dimension");
                 const uint64_t dim = d.get<uint64_t>();
-                if (dim != 0 && numel > uint64_t(INT64_MAX) / dim)
+                const uint64_t span = std::max<uint64_t>(dim, 1);
+                if (strideSpan > uint64_t(INT64_MAX) / span)
                     overflow = true;
-                if (dim != 0 && strideSpan > uint64_t(INT64_MAX) / dim)
-                    overflow = true;
+                strideSpan *= span;
                 numel *= dim;
-                strideSpan *= std::max<uint64_t>(dim, 1);
                 e.info.shape.push_back(static_cast<int64_t>(dim));
             }
             if (overflow || (numel != 0 && numel > uint64_t(INT64_MAX) / uint64_t(elsize)))
