@@ -1,5 +1,14 @@
 # Thin wrapper over CMake: the README's quick start calls these targets.
+# CUDA=1 (make run CUDA=1, make test CUDA=1, make build CUDA=1): the GPU flavour. PyTorch 2.11 with CUDA and the CUDA
+# compiler and headers come from PyPI into the project's venv (packaging/torch2/make-venv.sh; no system CUDA toolkit),
+# and the whole product (GUI, CLI, trainer, OpenCV, every CUDA code path) is built against it in build-torch2.
+CUDA ?= 0
+TORCH2_BUILD_DIR ?= build-torch2
+ifeq ($(CUDA),1)
+BUILD_DIR ?= $(TORCH2_BUILD_DIR)
+else
 BUILD_DIR ?= build
+endif
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SAMPLE ?= $(firstword $(filter-out %.gt.png,$(wildcard resources/samples/*.png)))
@@ -19,11 +28,19 @@ deps:
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake --preset release -B $(BUILD_DIR) $(CMAKE_FLAGS)
 
+ifeq ($(CUDA),1)
+build: deps
+	JOBS=$(JOBS) bash packaging/torch2/build.sh $(BUILD_DIR)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1800 -LE '$(TORCH2_EXCLUDE)'
+else
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1800
+endif
 
 run: build
 	@if [ -x $(BUILD_DIR)/app/gui/invseg-studio ]; then \
@@ -39,17 +56,16 @@ demo: build
 	    --out $(BUILD_DIR)/demo --format voc,overlay,labelme --overwrite && echo "demo: outputs in $(BUILD_DIR)/demo"; \
 	fi
 
-# PyTorch 2.x (the GPU machine's version, from the pinned venv) instead of Debian's LibTorch 1.13: the engine, CLI and
-# core tests without Qt/OpenCV, every CUDA code path compiled (packaging/torch2/build.sh), then the whole core suite
-# but the GPU tests (no device here) and the peer tests (make peer-test). INVSEG_VENV chooses the venv (CI: one in
+# PyTorch 2.x (the GPU machine's version, from the pinned venv) instead of Debian's LibTorch 1.13: the whole product
+# (GUI and OpenCV included), every CUDA code path compiled (packaging/torch2/build.sh), then the whole suite, UI tests
+# included, but the GPU tests (no device here) and the peer tests (make peer-test). What make build/test CUDA=1 run. INVSEG_VENV chooses the venv (CI: one in
 # ~/.cache/invseg shared by every clone).
-TORCH2_BUILD_DIR ?= build-torch2
 TORCH2_EXCLUDE ?= gpu|peer
 
 venv:
 	bash packaging/torch2/make-venv.sh
 
-torch2-build:
+torch2-build: deps
 	JOBS=$(JOBS) bash packaging/torch2/build.sh $(TORCH2_BUILD_DIR)
 
 torch2-test: torch2-build

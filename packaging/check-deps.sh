@@ -9,8 +9,11 @@
 # to whatever happens to be installed here). Files no package owns (/usr/local, other checkouts) fail too;
 # files inside the source and build trees are the project's own.
 #
-#   packaging/check-deps.sh [--engine] [BUILD_DIR]     (BUILD_DIR defaults to build)
-#     --engine   check against `install-deps.sh --engine --list` (a -DINVSEG_BUILD_GUI=OFF build)
+#   packaging/check-deps.sh [--engine] [--venv DIR] [BUILD_DIR]     (BUILD_DIR defaults to build)
+#     --engine     check against `install-deps.sh --engine --list` (a -DINVSEG_BUILD_GUI=OFF build)
+#     --venv DIR   the project's venv (packaging/torch2/make-venv.sh installs it from requirements.txt alone): its files
+#                  count as the project's own, as the source and build trees do (the GPU flavour, make build CUDA=1,
+#                  takes PyTorch and the CUDA compiler and headers from it; a system CUDA toolkit in /usr/local fails)
 # Exit status: 0 all files accounted for, 1 some are not (each is printed with its package), 2 usage or setup error.
 set -euo pipefail
 export LC_ALL=C
@@ -19,13 +22,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 start=$(date +%s%N)
 list_args=()
 build=build
-for arg in "$@"; do
-  case "$arg" in
+venv=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --engine) list_args+=(--engine) ;;
-    -h|--help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    -*) echo "check-deps: unknown option '$arg' (try --help)" >&2; exit 2 ;;
-    *) build=$arg ;;
+    --venv) venv=${2:?--venv needs a folder}; shift ;;
+    -h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -*) echo "check-deps: unknown option '$1' (try --help)" >&2; exit 2 ;;
+    *) build=$1 ;;
   esac
+  shift
 done
 die() { echo "check-deps: $*" >&2; exit 2; }
 [[ -f $build/CMakeCache.txt ]] || die "$build is not a CMake build tree (no CMakeCache.txt)"
@@ -33,6 +39,10 @@ build=$(cd "$build" && pwd -P)
 src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")
 [[ -d $src ]] || die "the source tree of $build ($src) is not there"
 src=$(cd "$src" && pwd -P)
+if [[ -n $venv ]]; then
+  [[ -x $venv/bin/python ]] || die "--venv $venv is not a venv (no bin/python)"
+  venv=$(cd "$venv" && pwd -P)
+fi
 for tool in dpkg-query apt-get ldd perl realpath; do
   command -v "$tool" >/dev/null || die "needs $tool"
 done
@@ -88,7 +98,7 @@ ninja=0
 } | sort -u >"$tmp/headers.raw"
 [[ -s $tmp/headers.raw ]] || die "no compiler dependency files in $build: build it first"
 # Normalise a/b/../c without following links (dpkg knows the paths as packaged), then drop the project's own.
-own() { awk -v s="$src/" -v b="$build/" 'index($0, s) != 1 && index($0, b) != 1'; }
+own() { awk -v s="$src/" -v b="$build/" -v v="${venv:+$venv/}" 'index($0, s) != 1 && index($0, b) != 1 && (v == "" || index($0, v) != 1)'; }
 xargs -d '\n' -r realpath -s -m <"$tmp/headers.raw" | sort -u | own >"$tmp/headers"
 
 # --- 3. Shared libraries the built programs load ----------------------------------------------------------------

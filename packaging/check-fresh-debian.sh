@@ -5,6 +5,9 @@
 #   make run    under xvfb-run (which install-deps.sh installs), with --screenshot and --run, so the window opens,
 #               segments the sample, saves a picture of itself and quits
 #   make test
+# With --cuda, the GPU flavour instead: make run CUDA=1 (PyTorch with CUDA, the CUDA compiler and headers from PyPI
+# into the project's venv, the whole product built against it), the same screenshot, a check that the window's
+# program links libtorch_cuda.so and says why it runs on the CPU (a chroot has no GPU), then make test CUDA=1.
 # Each phase prints its time; the whole output goes to WORK/logs/fresh-DATE.log (the window's picture beside it).
 # Needs root, debootstrap and the network to a Debian mirror. Slow (a full build): not part of .ci/run.
 #
@@ -20,6 +23,10 @@
 #     --ccache DIR         compile through ccache with this cache folder (bind-mounted; ccache is installed in the
 #                          chroot before the quick start): saves CPU on a rerun. A cache cannot stand in for a
 #                          missing header or library (a header the chroot lacks fails the compile as without it).
+#     --cuda               the GPU flavour's commands (make run CUDA=1, make test CUDA=1; see above)
+#     --no-test            skip make test (the build and the window only)
+# The wheels pip downloads are kept in WORK/pip-cache for the next run, as apt's .debs are in WORK/apt-archives (pip
+# checks them against the index as for any download; the venv is still made from scratch).
 # Exit status: 0 both commands passed, 1 one failed, 2 usage or setup error.
 set -euo pipefail
 
@@ -28,7 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || true)
 work=/var/tmp/invseg-fresh-debian
 mirror=http://deb.debian.org/debian
-new_base=0 keep=0 stop_after="" timeout_s=7200 ref=HEAD ccache_dir=""
+new_base=0 keep=0 stop_after="" timeout_s=7200 ref=HEAD ccache_dir="" cuda=0 run_tests=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repo) repo=${2:?}; shift ;;
@@ -39,7 +46,9 @@ while [[ $# -gt 0 ]]; do
     --stop-after) stop_after=${2:?}; shift; [[ $stop_after == base || $stop_after == deps ]] || die "--stop-after base|deps" ;;
     --timeout) timeout_s=${2:?}; shift ;;
     --ccache) ccache_dir=$(cd "${2:?}" && pwd -P) || die "--ccache: no folder $2"; shift ;;
-    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --cuda) cuda=1 ;;
+    --no-test) run_tests=0 ;;
+    -h|--help) sed -n '2,29s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) ref=$1 ;;
   esac
@@ -173,6 +182,8 @@ mount_system "$root"
 # The .debs apt fetches are kept for the next run (apt checks them against the index as for any download).
 mkdir -p "$work/apt-archives/partial"
 mount_in "$root" var/cache/apt/archives --bind "$work/apt-archives"
+mkdir -p "$work/pip-cache"
+mount_in "$root" root/.cache/pip --bind "$work/pip-cache"
 in_root "$root" 'cd /root/invseg-studio && git log -1 --format="check-fresh-debian: clone at %h %s" &&
   for t in make git; do command -v $t >/dev/null || exit 1; done; echo "check-fresh-debian: $(nproc) cores"'
 phase "copy + clone" "done"
@@ -205,7 +216,9 @@ if [[ $stop_after == deps ]]; then
   run_phase "make deps" "make deps" || result=1
 else
   shot=/root/fresh-run.png
-  if run_phase "make run" "make run RUN_WITH=\"xvfb-run -a -s '-screen 0 1600x1000x24'\" RUN_ARGS=\"--screenshot $shot --run\""; then
+  flavour=""
+  [[ $cuda -eq 0 ]] || flavour=" CUDA=1"
+  if run_phase "make run$flavour" "make run$flavour RUN_WITH=\"xvfb-run -a -s '-screen 0 1600x1000x24'\" RUN_ARGS=\"--screenshot $shot --run\" 2>&1 | tee /root/make-run.log; test \${PIPESTATUS[0]} -eq 0"; then
     if [[ -s $root$shot ]]; then
       cp "$root$shot" "$work/logs/fresh-$stamp.png"
       echo "check-fresh-debian: the window's picture: $work/logs/fresh-$stamp.png"
@@ -216,7 +229,17 @@ else
   else
     result=1
   fi
-  run_phase "make test" "make test" || result=1
+  if [[ $cuda -eq 1 ]]; then
+    # The program links the CUDA LibTorch, and said why it ran on the CPU (a chroot sees no GPU).
+    if in_root "$root" 'cd /root/invseg-studio && readelf -d build-torch2/app/gui/invseg-studio | grep -q "libtorch_cuda.so" &&
+        grep -m1 "invseg-studio: Runs on the CPU" /root/make-run.log'; then
+      phase "links libtorch_cuda, says why CPU" "passed"
+    else
+      phase "links libtorch_cuda, says why CPU" "FAILED"
+      result=1
+    fi
+  fi
+  [[ $run_tests -eq 0 ]] || run_phase "make test$flavour" "make test$flavour" || result=1
 fi
 umount_all
 

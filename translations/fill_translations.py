@@ -144,7 +144,22 @@ T = {
     'No model is loaded: choose one in the File menu.': ('Kein Modell geladen: Wählen Sie eines im Menü Datei.', '未加载模型：请在“文件”菜单中选择一个。'),
     'Add at least one class.': ('Fügen Sie mindestens eine Klasse hinzu.', '请至少添加一个类别。'),
     'A run is in progress.': ('Ein Lauf ist im Gange.', '正在运行中。'),
-    'Segmenting %1…': ('%1 wird segmentiert…', '正在分割 %1…'),
+    'Segmenting %1 on %2 (%3)…': ('%1 wird auf %2 (%3) segmentiert…', '正在 %2（%3）上分割 %1…'),
+    'Segmented %1 in %2 s on %3 (%4)': ('%1 in %2 s auf %3 (%4) segmentiert', '已在 %3（%4）上分割 %1，用时 %2 秒'),
+    ', peak GPU memory %1 MiB': (', GPU-Speicherspitze %1 MiB', '，GPU 显存峰值 %1 MiB'),
+    'cpu': ('CPU', 'CPU'),
+    'Runs on the CPU: this build has no CUDA (make run CUDA=1 builds the GPU version).':
+        ('Läuft auf der CPU: Diese Version hat kein CUDA (make run CUDA=1 baut die GPU-Version).',
+         '在 CPU 上运行：此版本不含 CUDA（make run CUDA=1 可构建 GPU 版本）。'),
+    'Runs on the CPU: no NVIDIA driver was found.':
+        ('Läuft auf der CPU: Es wurde kein NVIDIA-Treiber gefunden.', '在 CPU 上运行：未找到 NVIDIA 驱动程序。'),
+    'Runs on the CPU: the NVIDIA driver found no GPU to use.':
+        ('Läuft auf der CPU: Der NVIDIA-Treiber hat keine nutzbare GPU gefunden.', '在 CPU 上运行：NVIDIA 驱动程序未找到可用的 GPU。'),
+    'Runs on the CPU: the NVIDIA driver supports CUDA %1, older than the CUDA %2 this build needs. Update the driver to use the GPU.':
+        ('Läuft auf der CPU: Der NVIDIA-Treiber unterstützt CUDA %1, älter als das CUDA %2, das diese Version braucht. Aktualisieren Sie den Treiber, um die GPU zu nutzen.',
+         '在 CPU 上运行：NVIDIA 驱动程序支持 CUDA %1，低于此版本所需的 CUDA %2。请更新驱动程序以使用 GPU。'),
+    'Runs on the CPU: CUDA could not be started.':
+        ('Läuft auf der CPU: CUDA konnte nicht gestartet werden.', '在 CPU 上运行：无法启动 CUDA。'),
     'Segmentation': ('Segmentierung', '分割'),
     'Segmented %1 in %2 s': ('%1 in %2 s segmentiert', '已分割 %1，用时 %2 秒'),
     'Segmentation failed: %1': ('Segmentierung fehlgeschlagen: %1', '分割失败：%1'),
@@ -192,6 +207,63 @@ T = {
     'No model is loaded.': ('Kein Modell geladen.', '未加载模型。'),
     'The image is empty.': ('Das Bild ist leer.', '图像为空。'),
     'unknown error while segmenting': ('unbekannter Fehler beim Segmentieren', '分割时发生未知错误'),
+    '%1 does not have the size of %2: not used': ('%1 hat nicht die Größe von %2: nicht verwendet', '%1 与 %2 尺寸不同：未使用'),
+    '%1 is not a labelme file': ('%1 ist keine labelme-Datei', '%1 不是 labelme 文件'),
+    '%1 was not written by InvSeg Studio and was left as it is':
+        ('%1 wurde nicht von InvSeg Studio geschrieben und blieb unverändert', '%1 不是由 InvSeg Studio 写入的，已保持原样'),
+    '%1 — %2': ('%1 — %2', '%1 — %2'),
+    '%1: missing or bad imageWidth / imageHeight': ('%1: imageWidth / imageHeight fehlt oder ist ungültig', '%1：imageWidth / imageHeight 缺失或无效'),
+    '&Keyboard Shortcuts…': ('&Tastenkürzel…', '键盘快捷键(&K)…'),
+    '&Larger Brush': ('&Größerer Pinsel', '增大画笔(&L)'),
+    '&Polygon': ('&Polygon', '多边形(&P)'),
+    '&Save Labels': ('Labels &speichern', '保存标签(&S)'),
+    'Brush size in image pixels ([ and ], or the mouse wheel while painting)':
+        ('Pinselgröße in Bildpixeln ([ und ] oder das Mausrad beim Malen)', '画笔大小（图像像素；[ 和 ]，或绘制时滚动鼠标滚轮）'),
+    'Brush size while painting': ('Pinselgröße beim Malen', '绘制时的画笔大小'),
+    'Click / Enter or double-click / Esc': ('Klick / Eingabe oder Doppelklick / Esc', '单击 / 回车或双击 / Esc'),
+    'Command': ('Befehl', '命令'),
+    'Could not read the saved labels of %1: %2': ('Die gespeicherten Labels von %1 konnten nicht gelesen werden: %2', '无法读取 %1 已保存的标签：%2'),
+    'Could not save the labels of %1: %2': ('Die Labels von %1 konnten nicht gespeichert werden: %2', '无法保存 %1 的标签：%2'),
+    'Ctrl + wheel': ('Strg + Mausrad', 'Ctrl + 滚轮'),
+    'Ctrl+E': ('Ctrl+E', 'Ctrl+E'),
+    'F1': ('F1', 'F1'),
+    'Keyboard Shortcuts': ('Tastenkürzel', '键盘快捷键'),
+    'Labels read from %1': ('Labels aus %1 gelesen', '已从 %1 读取标签'),
+    'P': ('P', 'P'),
+    'Pan': ('Verschieben', '平移'),
+    'Pixels are labelled "%1". Removing the class makes them background. Remove it?':
+        ('Pixel sind als „%1“ gelabelt. Wird die Klasse entfernt, werden sie Hintergrund. Entfernen?', '有像素被标记为“%1”。删除该类别会使它们变为背景。要删除吗？'),
+    'Polygon': ('Polygon', '多边形'),
+    'Polygon: add a corner / fill / cancel': ('Polygon: Ecke hinzufügen / füllen / abbrechen', '多边形：添加顶点 / 填充 / 取消'),
+    'Polygon: click the corners, Enter or double-click fills with the class, Esc cancels':
+        ('Polygon: Ecken anklicken, Eingabe oder Doppelklick füllt mit der Klasse, Esc bricht ab', '多边形：单击各顶点，回车或双击以该类别填充，Esc 取消'),
+    'Remove class': ('Klasse entfernen', '删除类别'),
+    'S&maller Brush': ('&Kleinerer Pinsel', '减小画笔(&M)'),
+    'Save Labels &Automatically': ('Labels &automatisch speichern', '自动保存标签(&A)'),
+    "Save an image's labels when moving to another image or quitting (else ask)":
+        ('Die Labels eines Bildes beim Wechsel zu einem anderen Bild oder beim Beenden speichern (sonst nachfragen)', '切换到其他图像或退出时保存图像的标签（否则询问）'),
+    'Save labels': ('Labels speichern', '保存标签'),
+    'Saved %1': ('%1 gespeichert', '已保存 %1'),
+    'Saved %1 (%2)': ('%1 gespeichert (%2)', '已保存 %1（%2）'),
+    'Segment All keeps %1 hand-edited image(s) as they are':
+        ('„Alle segmentieren“ lässt %1 von Hand bearbeitete(s) Bild(er) unverändert', '“全部分割”保持 %1 张手动编辑的图像不变'),
+    'Shortcut': ('Tastenkürzel', '快捷键'),
+    'Space + drag, middle drag, or the wheel': ('Leertaste + Ziehen, Ziehen mit der mittleren Taste oder das Mausrad', '空格 + 拖动、中键拖动或滚轮'),
+    'The current image has no labels to save.': ('Das aktuelle Bild hat keine Labels zum Speichern.', '当前图像没有可保存的标签。'),
+    'The labels of %1 could not be saved: %2': ('Die Labels von %1 konnten nicht gespeichert werden: %2', '无法保存 %1 的标签：%2'),
+    'The labels of %1 could not be saved: %2\nThey are kept; nothing was lost.':
+        ('Die Labels von %1 konnten nicht gespeichert werden: %2\nSie bleiben erhalten; nichts ging verloren.', '无法保存 %1 的标签：%2\n标签已保留，没有丢失任何内容。'),
+    'The labels of %1 have changes that are not saved.': ('Die Labels von %1 haben ungespeicherte Änderungen.', '%1 的标签有未保存的更改。'),
+    'Unsaved labels': ('Ungespeicherte Labels', '未保存的标签'),
+    'Untick to hide this class on the canvas': ('Abwählen, um diese Klasse auf der Zeichenfläche auszublenden', '取消勾选以在画布上隐藏此类别'),
+    'Wheel, [ and ]': ('Mausrad, [ und ]', '滚轮、[ 和 ]'),
+    'Zoom at the cursor': ('Am Cursor zoomen', '在光标处缩放'),
+    '[': ('[', '['),
+    ']': (']', ']'),
+    'edited': ('bearbeitet', '已编辑'),
+    'saved': ('gespeichert', '已保存'),
+    'segmented': ('segmentiert', '已分割'),
+    'unlabelled': ('ohne Labels', '未标注'),
 }
 
 LANGS = {'invseg_de.ts': ('de_DE', 0), 'invseg_zh_CN.ts': ('zh_CN', 1)}

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
     <context>
+        <name>QObject</name>
+        <message>
+            <source>%1 is not a labelme file</source>
+            <translation>%1 ist keine labelme-Datei</translation>
+        </message>
+        <message>
+            <source>%1: missing or bad imageWidth / imageHeight</source>
+            <translation>%1: imageWidth / imageHeight fehlt oder ist ungültig</translation>
+        </message>
+        <message>
+            <source>Cannot write %1: %2</source>
+            <translation>%1 kann nicht geschrieben werden: %2</translation>
+        </message>
+        <message>
+            <source>%1 was not written by InvSeg Studio and was left as it is</source>
+            <translation>%1 wurde nicht von InvSeg Studio geschrieben und blieb unverändert</translation>
+        </message>
+    </context>
+    <context>
         <name>invseg::ui::AboutDialog</name>
         <message>
             <source>About InvSeg Studio</source>
@@ -41,6 +60,21 @@
         <message>
             <source>Level %1</source>
             <translation>Ebene %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>invseg::ui::BatchRunner</name>
+        <message>
+            <source>Segmenting all images…</source>
+            <translation>Alle Bilder werden segmentiert…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>Segmenting %1 (%2 of %3)…</source>
+            <translation>%1 wird segmentiert (%2 von %3)…</translation>
         </message>
     </context>
     <context>
@@ -129,6 +163,10 @@
             <source>Cannot write %1: %2</source>
             <translation>%1 kann nicht geschrieben werden: %2</translation>
         </message>
+        <message>
+            <source>Untick to hide this class on the canvas</source>
+            <translation>Abwählen, um diese Klasse auf der Zeichenfläche auszublenden</translation>
+        </message>
     </context>
     <context>
         <name>invseg::ui::ImageCanvas</name>
@@ -147,6 +185,10 @@
         <message>
             <source>Brush stroke</source>
             <translation>Pinselstrich</translation>
+        </message>
+        <message>
+            <source>Polygon</source>
+            <translation>Polygon</translation>
         </message>
     </context>
     <context>
@@ -451,10 +493,6 @@
             <translation>Pinsel:</translation>
         </message>
         <message>
-            <source>Brush size in image pixels (mouse wheel while painting)</source>
-            <translation>Pinselgröße in Bildpixeln (Mausrad beim Malen)</translation>
-        </message>
-        <message>
             <source>Mask opacity:</source>
             <translation>Maskendeckkraft:</translation>
         </message>
@@ -531,16 +569,8 @@
             <translation>Ein Lauf ist im Gange.</translation>
         </message>
         <message>
-            <source>Segmenting %1…</source>
-            <translation>%1 wird segmentiert…</translation>
-        </message>
-        <message>
             <source>Segmentation</source>
             <translation>Segmentierung</translation>
-        </message>
-        <message>
-            <source>Segmented %1 in %2 s</source>
-            <translation>%1 in %2 s segmentiert</translation>
         </message>
         <message>
             <source>Segmentation failed: %1</source>
@@ -553,18 +583,6 @@
         <message>
             <source>Run stopped</source>
             <translation>Lauf gestoppt</translation>
-        </message>
-        <message>
-            <source>Segmenting all images…</source>
-            <translation>Alle Bilder werden segmentiert…</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Abbrechen</translation>
-        </message>
-        <message>
-            <source>Segmenting %1 (%2 of %3)…</source>
-            <translation>%1 wird segmentiert (%2 von %3)…</translation>
         </message>
         <message>
             <source>The current image has no labels to export.</source>
@@ -613,6 +631,156 @@
         <message>
             <source>Classes from %1</source>
             <translation>Klassen aus %1</translation>
+        </message>
+        <message>
+            <source>Remove class</source>
+            <translation>Klasse entfernen</translation>
+        </message>
+        <message>
+            <source>Pixels are labelled "%1". Removing the class makes them background. Remove it?</source>
+            <translation>Pixel sind als „%1“ gelabelt. Wird die Klasse entfernt, werden sie Hintergrund. Entfernen?</translation>
+        </message>
+        <message>
+            <source>Segmenting %1 on %2 (%3)…</source>
+            <translation>%1 wird auf %2 (%3) segmentiert…</translation>
+        </message>
+        <message>
+            <source>Segmented %1 in %2 s on %3 (%4)</source>
+            <translation>%1 in %2 s auf %3 (%4) segmentiert</translation>
+        </message>
+        <message>
+            <source>, peak GPU memory %1 MiB</source>
+            <translation>, GPU-Speicherspitze %1 MiB</translation>
+        </message>
+        <message>
+            <source>unlabelled</source>
+            <translation>ohne Labels</translation>
+        </message>
+        <message>
+            <source>segmented</source>
+            <translation>segmentiert</translation>
+        </message>
+        <message>
+            <source>edited</source>
+            <translation>bearbeitet</translation>
+        </message>
+        <message>
+            <source>saved</source>
+            <translation>gespeichert</translation>
+        </message>
+        <message>
+            <source>Could not read the saved labels of %1: %2</source>
+            <translation>Die gespeicherten Labels von %1 konnten nicht gelesen werden: %2</translation>
+        </message>
+        <message>
+            <source>%1 does not have the size of %2: not used</source>
+            <translation>%1 hat nicht die Größe von %2: nicht verwendet</translation>
+        </message>
+        <message>
+            <source>Labels read from %1</source>
+            <translation>Labels aus %1 gelesen</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>Save labels</source>
+            <translation>Labels speichern</translation>
+        </message>
+        <message>
+            <source>The labels of %1 could not be saved: %2
+They are kept; nothing was lost.</source>
+            <translation>Die Labels von %1 konnten nicht gespeichert werden: %2
+Sie bleiben erhalten; nichts ging verloren.</translation>
+        </message>
+        <message>
+            <source>Unsaved labels</source>
+            <translation>Ungespeicherte Labels</translation>
+        </message>
+        <message>
+            <source>The labels of %1 have changes that are not saved.</source>
+            <translation>Die Labels von %1 haben ungespeicherte Änderungen.</translation>
+        </message>
+        <message>
+            <source>The labels of %1 could not be saved: %2</source>
+            <translation>Die Labels von %1 konnten nicht gespeichert werden: %2</translation>
+        </message>
+        <message>
+            <source>The current image has no labels to save.</source>
+            <translation>Das aktuelle Bild hat keine Labels zum Speichern.</translation>
+        </message>
+        <message>
+            <source>Could not save the labels of %1: %2</source>
+            <translation>Die Labels von %1 konnten nicht gespeichert werden: %2</translation>
+        </message>
+        <message>
+            <source>Saved %1</source>
+            <translation>%1 gespeichert</translation>
+        </message>
+        <message>
+            <source>Saved %1 (%2)</source>
+            <translation>%1 gespeichert (%2)</translation>
+        </message>
+        <message>
+            <source>Segment All keeps %1 hand-edited image(s) as they are</source>
+            <translation>„Alle segmentieren“ lässt %1 von Hand bearbeitete(s) Bild(er) unverändert</translation>
+        </message>
+        <message>
+            <source>&amp;Save Labels</source>
+            <translation>Labels &amp;speichern</translation>
+        </message>
+        <message>
+            <source>Ctrl+E</source>
+            <translation>Ctrl+E</translation>
+        </message>
+        <message>
+            <source>&amp;Polygon</source>
+            <translation>&amp;Polygon</translation>
+        </message>
+        <message>
+            <source>P</source>
+            <translation>P</translation>
+        </message>
+        <message>
+            <source>Polygon: click the corners, Enter or double-click fills with the class, Esc cancels</source>
+            <translation>Polygon: Ecken anklicken, Eingabe oder Doppelklick füllt mit der Klasse, Esc bricht ab</translation>
+        </message>
+        <message>
+            <source>S&amp;maller Brush</source>
+            <translation>&amp;Kleinerer Pinsel</translation>
+        </message>
+        <message>
+            <source>[</source>
+            <translation>[</translation>
+        </message>
+        <message>
+            <source>&amp;Larger Brush</source>
+            <translation>&amp;Größerer Pinsel</translation>
+        </message>
+        <message>
+            <source>]</source>
+            <translation>]</translation>
+        </message>
+        <message>
+            <source>Save Labels &amp;Automatically</source>
+            <translation>Labels &amp;automatisch speichern</translation>
+        </message>
+        <message>
+            <source>Save an image's labels when moving to another image or quitting (else ask)</source>
+            <translation>Die Labels eines Bildes beim Wechsel zu einem anderen Bild oder beim Beenden speichern (sonst nachfragen)</translation>
+        </message>
+        <message>
+            <source>&amp;Keyboard Shortcuts…</source>
+            <translation>&amp;Tastenkürzel…</translation>
+        </message>
+        <message>
+            <source>F1</source>
+            <translation>F1</translation>
+        </message>
+        <message>
+            <source>Brush size in image pixels ([ and ], or the mouse wheel while painting)</source>
+            <translation>Pinselgröße in Bildpixeln ([ und ] oder das Mausrad beim Malen)</translation>
         </message>
     </context>
     <context>
@@ -745,6 +913,77 @@
         <message>
             <source>unknown error while segmenting</source>
             <translation>unbekannter Fehler beim Segmentieren</translation>
+        </message>
+        <message>
+            <source>cpu</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: this build has no CUDA (make run CUDA=1 builds the GPU version).</source>
+            <translation>Läuft auf der CPU: Diese Version hat kein CUDA (make run CUDA=1 baut die GPU-Version).</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: no NVIDIA driver was found.</source>
+            <translation>Läuft auf der CPU: Es wurde kein NVIDIA-Treiber gefunden.</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: the NVIDIA driver found no GPU to use.</source>
+            <translation>Läuft auf der CPU: Der NVIDIA-Treiber hat keine nutzbare GPU gefunden.</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: the NVIDIA driver supports CUDA %1, older than the CUDA %2 this build needs. Update the driver to use the GPU.</source>
+            <translation>Läuft auf der CPU: Der NVIDIA-Treiber unterstützt CUDA %1, älter als das CUDA %2, das diese Version braucht. Aktualisieren Sie den Treiber, um die GPU zu nutzen.</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: CUDA could not be started.</source>
+            <translation>Läuft auf der CPU: CUDA konnte nicht gestartet werden.</translation>
+        </message>
+    </context>
+    <context>
+        <name>invseg::ui::ShortcutsDialog</name>
+        <message>
+            <source>Keyboard Shortcuts</source>
+            <translation>Tastenkürzel</translation>
+        </message>
+        <message>
+            <source>Pan</source>
+            <translation>Verschieben</translation>
+        </message>
+        <message>
+            <source>Space + drag, middle drag, or the wheel</source>
+            <translation>Leertaste + Ziehen, Ziehen mit der mittleren Taste oder das Mausrad</translation>
+        </message>
+        <message>
+            <source>Zoom at the cursor</source>
+            <translation>Am Cursor zoomen</translation>
+        </message>
+        <message>
+            <source>Ctrl + wheel</source>
+            <translation>Strg + Mausrad</translation>
+        </message>
+        <message>
+            <source>Brush size while painting</source>
+            <translation>Pinselgröße beim Malen</translation>
+        </message>
+        <message>
+            <source>Wheel, [ and ]</source>
+            <translation>Mausrad, [ und ]</translation>
+        </message>
+        <message>
+            <source>Polygon: add a corner / fill / cancel</source>
+            <translation>Polygon: Ecke hinzufügen / füllen / abbrechen</translation>
+        </message>
+        <message>
+            <source>Click / Enter or double-click / Esc</source>
+            <translation>Klick / Eingabe oder Doppelklick / Esc</translation>
+        </message>
+        <message>
+            <source>Command</source>
+            <translation>Befehl</translation>
+        </message>
+        <message>
+            <source>Shortcut</source>
+            <translation>Tastenkürzel</translation>
         </message>
     </context>
 </TS>

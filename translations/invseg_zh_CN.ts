@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
     <context>
+        <name>QObject</name>
+        <message>
+            <source>%1 is not a labelme file</source>
+            <translation>%1 不是 labelme 文件</translation>
+        </message>
+        <message>
+            <source>%1: missing or bad imageWidth / imageHeight</source>
+            <translation>%1：imageWidth / imageHeight 缺失或无效</translation>
+        </message>
+        <message>
+            <source>Cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>%1 was not written by InvSeg Studio and was left as it is</source>
+            <translation>%1 不是由 InvSeg Studio 写入的，已保持原样</translation>
+        </message>
+    </context>
+    <context>
         <name>invseg::ui::AboutDialog</name>
         <message>
             <source>About InvSeg Studio</source>
@@ -41,6 +60,21 @@
         <message>
             <source>Level %1</source>
             <translation>层级 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>invseg::ui::BatchRunner</name>
+        <message>
+            <source>Segmenting all images…</source>
+            <translation>正在分割所有图像…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Segmenting %1 (%2 of %3)…</source>
+            <translation>正在分割 %1（第 %2 个，共 %3 个）…</translation>
         </message>
     </context>
     <context>
@@ -129,6 +163,10 @@
             <source>Cannot write %1: %2</source>
             <translation>无法写入 %1：%2</translation>
         </message>
+        <message>
+            <source>Untick to hide this class on the canvas</source>
+            <translation>取消勾选以在画布上隐藏此类别</translation>
+        </message>
     </context>
     <context>
         <name>invseg::ui::ImageCanvas</name>
@@ -147,6 +185,10 @@
         <message>
             <source>Brush stroke</source>
             <translation>画笔笔划</translation>
+        </message>
+        <message>
+            <source>Polygon</source>
+            <translation>多边形</translation>
         </message>
     </context>
     <context>
@@ -451,10 +493,6 @@
             <translation>画笔：</translation>
         </message>
         <message>
-            <source>Brush size in image pixels (mouse wheel while painting)</source>
-            <translation>画笔大小（图像像素；绘制时可用鼠标滚轮调整）</translation>
-        </message>
-        <message>
             <source>Mask opacity:</source>
             <translation>掩码不透明度：</translation>
         </message>
@@ -531,16 +569,8 @@
             <translation>正在运行中。</translation>
         </message>
         <message>
-            <source>Segmenting %1…</source>
-            <translation>正在分割 %1…</translation>
-        </message>
-        <message>
             <source>Segmentation</source>
             <translation>分割</translation>
-        </message>
-        <message>
-            <source>Segmented %1 in %2 s</source>
-            <translation>已分割 %1，用时 %2 秒</translation>
         </message>
         <message>
             <source>Segmentation failed: %1</source>
@@ -553,18 +583,6 @@
         <message>
             <source>Run stopped</source>
             <translation>运行已停止</translation>
-        </message>
-        <message>
-            <source>Segmenting all images…</source>
-            <translation>正在分割所有图像…</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Segmenting %1 (%2 of %3)…</source>
-            <translation>正在分割 %1（第 %2 个，共 %3 个）…</translation>
         </message>
         <message>
             <source>The current image has no labels to export.</source>
@@ -613,6 +631,156 @@
         <message>
             <source>Classes from %1</source>
             <translation>类别来自 %1</translation>
+        </message>
+        <message>
+            <source>Remove class</source>
+            <translation>删除类别</translation>
+        </message>
+        <message>
+            <source>Pixels are labelled "%1". Removing the class makes them background. Remove it?</source>
+            <translation>有像素被标记为“%1”。删除该类别会使它们变为背景。要删除吗？</translation>
+        </message>
+        <message>
+            <source>Segmenting %1 on %2 (%3)…</source>
+            <translation>正在 %2（%3）上分割 %1…</translation>
+        </message>
+        <message>
+            <source>Segmented %1 in %2 s on %3 (%4)</source>
+            <translation>已在 %3（%4）上分割 %1，用时 %2 秒</translation>
+        </message>
+        <message>
+            <source>, peak GPU memory %1 MiB</source>
+            <translation>，GPU 显存峰值 %1 MiB</translation>
+        </message>
+        <message>
+            <source>unlabelled</source>
+            <translation>未标注</translation>
+        </message>
+        <message>
+            <source>segmented</source>
+            <translation>已分割</translation>
+        </message>
+        <message>
+            <source>edited</source>
+            <translation>已编辑</translation>
+        </message>
+        <message>
+            <source>saved</source>
+            <translation>已保存</translation>
+        </message>
+        <message>
+            <source>Could not read the saved labels of %1: %2</source>
+            <translation>无法读取 %1 已保存的标签：%2</translation>
+        </message>
+        <message>
+            <source>%1 does not have the size of %2: not used</source>
+            <translation>%1 与 %2 尺寸不同：未使用</translation>
+        </message>
+        <message>
+            <source>Labels read from %1</source>
+            <translation>已从 %1 读取标签</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>Save labels</source>
+            <translation>保存标签</translation>
+        </message>
+        <message>
+            <source>The labels of %1 could not be saved: %2
+They are kept; nothing was lost.</source>
+            <translation>无法保存 %1 的标签：%2
+标签已保留，没有丢失任何内容。</translation>
+        </message>
+        <message>
+            <source>Unsaved labels</source>
+            <translation>未保存的标签</translation>
+        </message>
+        <message>
+            <source>The labels of %1 have changes that are not saved.</source>
+            <translation>%1 的标签有未保存的更改。</translation>
+        </message>
+        <message>
+            <source>The labels of %1 could not be saved: %2</source>
+            <translation>无法保存 %1 的标签：%2</translation>
+        </message>
+        <message>
+            <source>The current image has no labels to save.</source>
+            <translation>当前图像没有可保存的标签。</translation>
+        </message>
+        <message>
+            <source>Could not save the labels of %1: %2</source>
+            <translation>无法保存 %1 的标签：%2</translation>
+        </message>
+        <message>
+            <source>Saved %1</source>
+            <translation>已保存 %1</translation>
+        </message>
+        <message>
+            <source>Saved %1 (%2)</source>
+            <translation>已保存 %1（%2）</translation>
+        </message>
+        <message>
+            <source>Segment All keeps %1 hand-edited image(s) as they are</source>
+            <translation>“全部分割”保持 %1 张手动编辑的图像不变</translation>
+        </message>
+        <message>
+            <source>&amp;Save Labels</source>
+            <translation>保存标签(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Ctrl+E</source>
+            <translation>Ctrl+E</translation>
+        </message>
+        <message>
+            <source>&amp;Polygon</source>
+            <translation>多边形(&amp;P)</translation>
+        </message>
+        <message>
+            <source>P</source>
+            <translation>P</translation>
+        </message>
+        <message>
+            <source>Polygon: click the corners, Enter or double-click fills with the class, Esc cancels</source>
+            <translation>多边形：单击各顶点，回车或双击以该类别填充，Esc 取消</translation>
+        </message>
+        <message>
+            <source>S&amp;maller Brush</source>
+            <translation>减小画笔(&amp;M)</translation>
+        </message>
+        <message>
+            <source>[</source>
+            <translation>[</translation>
+        </message>
+        <message>
+            <source>&amp;Larger Brush</source>
+            <translation>增大画笔(&amp;L)</translation>
+        </message>
+        <message>
+            <source>]</source>
+            <translation>]</translation>
+        </message>
+        <message>
+            <source>Save Labels &amp;Automatically</source>
+            <translation>自动保存标签(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Save an image's labels when moving to another image or quitting (else ask)</source>
+            <translation>切换到其他图像或退出时保存图像的标签（否则询问）</translation>
+        </message>
+        <message>
+            <source>&amp;Keyboard Shortcuts…</source>
+            <translation>键盘快捷键(&amp;K)…</translation>
+        </message>
+        <message>
+            <source>F1</source>
+            <translation>F1</translation>
+        </message>
+        <message>
+            <source>Brush size in image pixels ([ and ], or the mouse wheel while painting)</source>
+            <translation>画笔大小（图像像素；[ 和 ]，或绘制时滚动鼠标滚轮）</translation>
         </message>
     </context>
     <context>
@@ -745,6 +913,77 @@
         <message>
             <source>unknown error while segmenting</source>
             <translation>分割时发生未知错误</translation>
+        </message>
+        <message>
+            <source>cpu</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: this build has no CUDA (make run CUDA=1 builds the GPU version).</source>
+            <translation>在 CPU 上运行：此版本不含 CUDA（make run CUDA=1 可构建 GPU 版本）。</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: no NVIDIA driver was found.</source>
+            <translation>在 CPU 上运行：未找到 NVIDIA 驱动程序。</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: the NVIDIA driver found no GPU to use.</source>
+            <translation>在 CPU 上运行：NVIDIA 驱动程序未找到可用的 GPU。</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: the NVIDIA driver supports CUDA %1, older than the CUDA %2 this build needs. Update the driver to use the GPU.</source>
+            <translation>在 CPU 上运行：NVIDIA 驱动程序支持 CUDA %1，低于此版本所需的 CUDA %2。请更新驱动程序以使用 GPU。</translation>
+        </message>
+        <message>
+            <source>Runs on the CPU: CUDA could not be started.</source>
+            <translation>在 CPU 上运行：无法启动 CUDA。</translation>
+        </message>
+    </context>
+    <context>
+        <name>invseg::ui::ShortcutsDialog</name>
+        <message>
+            <source>Keyboard Shortcuts</source>
+            <translation>键盘快捷键</translation>
+        </message>
+        <message>
+            <source>Pan</source>
+            <translation>平移</translation>
+        </message>
+        <message>
+            <source>Space + drag, middle drag, or the wheel</source>
+            <translation>空格 + 拖动、中键拖动或滚轮</translation>
+        </message>
+        <message>
+            <source>Zoom at the cursor</source>
+            <translation>在光标处缩放</translation>
+        </message>
+        <message>
+            <source>Ctrl + wheel</source>
+            <translation>Ctrl + 滚轮</translation>
+        </message>
+        <message>
+            <source>Brush size while painting</source>
+            <translation>绘制时的画笔大小</translation>
+        </message>
+        <message>
+            <source>Wheel, [ and ]</source>
+            <translation>滚轮、[ 和 ]</translation>
+        </message>
+        <message>
+            <source>Polygon: add a corner / fill / cancel</source>
+            <translation>多边形：添加顶点 / 填充 / 取消</translation>
+        </message>
+        <message>
+            <source>Click / Enter or double-click / Esc</source>
+            <translation>单击 / 回车或双击 / Esc</translation>
+        </message>
+        <message>
+            <source>Command</source>
+            <translation>命令</translation>
+        </message>
+        <message>
+            <source>Shortcut</source>
+            <translation>快捷键</translation>
         </message>
     </context>
 </TS>

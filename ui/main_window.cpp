@@ -19,6 +19,7 @@
 
 #include "invseg/exports.h"
 #include "invseg/resources.h"
+#include "invseg/runtime_info.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -155,8 +156,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     });
     connect(m_controller, &SegmentationController::busyChanged, this, [this] { updateActions(); });
 
-    m_run->setDevices(SegmentationWorker::availableDevices());
+    m_run->setDevices(SegmentationWorker::deviceChoices());
+    m_run->setDeviceNote(SegmentationWorker::cpuOnlyNote(), SegmentationWorker::cpuOnlyDetail());
+    connect(m_run, &RunPanel::deviceOrDtypeChosen, this, [this] {
+        m_settings.device = m_run->device();
+        m_settings.dtype = m_run->dtype();
+    });
     applySettings();
+    if (!m_run->deviceNote().isEmpty())
+        showStatus(m_run->deviceNote(), 15000); // said once; the Run panel keeps it under the Device list
     updateTitle();
     updateActions();
 
@@ -226,10 +234,26 @@ void MainWindow::applySettings()
         resize(1400, 900);
     if (!m_settings.windowState.isEmpty())
         restoreState(m_settings.windowState);
-    m_run->setOptions(m_settings.options);
+    // The model's defaults with the user's own changes on top (the options the CLI resolves for the same model, plus
+    // what was changed in the panel).
     m_modelDefaults = modelDefaults(m_settings.modelPath.isEmpty() ? bundledModelPath() : m_settings.modelPath);
-    m_run->setDevice(m_settings.device);
-    m_run->setDtype(m_settings.dtype);
+    invseg::SegmentOptions options = m_modelDefaults;
+    if (!m_settings.optionChanges.isEmpty()) {
+        try {
+            options = invseg::SegmentOptions::fromJson(nlohmann::json::parse(m_settings.optionChanges.toStdString()),
+                                                       m_modelDefaults);
+        } catch (const std::exception&) {
+            options = m_modelDefaults; // validated on load; a model whose defaults clash keeps its own
+        }
+    }
+    m_run->setOptions(options);
+    // The device and precision the user picked, else the engine's default (the first GPU, bf16 where it has it);
+    // a picked GPU that is gone falls back to the default too.
+    const invseg::DeviceChoice automatic = invseg::defaultDeviceChoice();
+    const bool picked = !m_settings.device.isEmpty() &&
+                        SegmentationWorker::availableDevices().contains(m_settings.device);
+    m_run->setDevice(picked ? m_settings.device : QString::fromStdString(automatic.device));
+    m_run->setDtype(!m_settings.dtype.isEmpty() ? m_settings.dtype : QString::fromStdString(automatic.dtype));
     if (!m_settings.classes.isEmpty())
         m_classes->setClasses(m_settings.classes, m_settings.classColors);
     else {
@@ -258,12 +282,9 @@ void MainWindow::saveSettings()
 {
     m_settings.geometry = saveGeometry();
     m_settings.windowState = saveState();
-    auto options = m_run->options();
-    if (m_run->baselineOnly())
-        options.steps = 0;
-    m_settings.options = options;
-    m_settings.device = m_run->device();
-    m_settings.dtype = m_run->dtype();
+    m_settings.optionChanges = QString::fromStdString(m_run->options().changesFrom(m_modelDefaults).dump());
+    if (m_settings.optionChanges == QStringLiteral("{}"))
+        m_settings.optionChanges.clear();
     m_settings.classes = m_classes->classes();
     m_settings.classColors = m_classes->colors();
     m_settings.colormap = QString::fromLatin1(invseg::colormapName(m_gallery->colormap()));
@@ -492,7 +513,8 @@ bool MainWindow::startRunOf(ImageDocument* doc, const QStringList& classes)
     m_run->showProgress(0, m_run->options().steps, 0, 0);
     m_controller->startRun(doc->image(), classes, m_run->options());
     updateActions();
-    showStatus(tr("Segmenting %1…").arg(doc->displayName()), 0);
+    const auto& info = m_controller->modelInfo();
+    showStatus(tr("Segmenting %1 on %2 (%3)…").arg(doc->displayName(), info.device, info.dtype), 0);
     return true;
 }
 
@@ -528,8 +550,14 @@ void MainWindow::onRunFinished(quint64, const RunResult& result)
     updateActions();
     m_run->showProgress(result.history.size(), result.history.size(),
                         result.history.isEmpty() ? 0.0 : result.history.last().stepMs, result.totalMs);
-    showStatus(
-        tr("Segmented %1 in %2 s").arg(doc ? doc->displayName() : QString()).arg(result.totalMs / 1000.0, 0, 'f', 1));
+    const auto& info = m_controller->modelInfo();
+    QString text = tr("Segmented %1 in %2 s on %3 (%4)")
+                       .arg(doc ? doc->displayName() : QString())
+                       .arg(result.totalMs / 1000.0, 0, 'f', 1)
+                       .arg(info.device, info.dtype);
+    if (info.device.startsWith(QStringLiteral("cuda")))
+        text += tr(", peak GPU memory %1 MiB").arg(qRound(result.peakMemoryMb));
+    showStatus(text);
     Q_EMIT runEnded(true);
     m_batch->runEnded();
 }

@@ -41,7 +41,8 @@ struct RunResult {
     QVector<QImage> anchors;     ///< the last step's anchor maps per class (grey; empty for the baseline)
     QVector<LossPoint> history;
     double totalMs = 0;
-    QString reportJson; ///< the engine's report (options, prompt, timings): everything to repeat the run
+    double peakMemoryMb = 0; ///< on CUDA: the peak LibTorch's caching allocator reserved during the run
+    QString reportJson;      ///< the engine's report (options, prompt, timings): everything to repeat the run
 };
 
 /// What a loaded model is.

@@ -6,6 +6,7 @@
 #include "invseg/json_file.h"
 #include "invseg/label_files.h"
 #include "invseg/resources.h"
+#include "invseg/runtime_info.h"
 #include "invseg/sd_model.h"
 #include "invseg/threads.h"
 
@@ -40,7 +41,8 @@ const char* kSegmentOptionsHelp =
   --model PATH         a diffusers folder or a .safetensors/.ckpt single file (default: the bundled toy model)
   --heads-from DIR     attention head counts for a single file from this diffusers folder (non-standard models)
   --steps K            optimisation steps (default 20; 0 = the diffusion baseline, as --baseline)
-  --device DEV         cpu, cuda or cuda:N (default cpu)
+  --device DEV         cpu, cuda, cuda:N or auto: the first GPU, in bf16 where it has bf16 unless --dtype says
+                       otherwise, else the CPU (what the app picks; the choice and why go to stderr); default cpu
   --dtype T            fp32, bf16 or fp16 (fp16 on CUDA only; default fp32)
   --channels-last      run the UNet's convolutions in channels-last (NHWC) order (faster on CPU for SD sizes)
   --config FILE        a JSON object of method options (as written under "options" in every report);
@@ -185,6 +187,16 @@ SegmentOptions readMethodOptions(const Args& args)
     }
     o.device = args.value("device", o.device);
     o.dtype = args.value("dtype", o.dtype);
+    if (o.device == "auto") {
+        // What the window picks when nobody chose: the first GPU (bf16 where it has it), else the CPU, saying why.
+        const DeviceChoice choice = defaultDeviceChoice();
+        o.device = choice.device;
+        if (!args.has("dtype"))
+            o.dtype = choice.dtype;
+        std::cerr << "device: " << o.device << ", " << o.dtype
+                  << (choice.device == "cpu" ? " (CUDA is not used: " + cudaStatus().reason + ")" : std::string())
+                  << "\n";
+    }
     if (args.has("channels-last"))
         o.channelsLast = true;
     o.validate();

@@ -3,10 +3,12 @@
 #include "controllers/segmentation_controller.h"
 #include "icons.h"
 #include "main_window.h"
+#include "workers/segmentation_worker.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDebug>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -107,6 +109,9 @@ int main(int argc, char** argv)
     invseg::ui::MainWindowOptions options;
     options.loadModelOnStart = !parser.isSet(modelOption);
     invseg::ui::MainWindow window(options);
+    // Where runs will use the CPU although a GPU was hoped for, the log says why too (the window says it once).
+    if (const QString note = invseg::ui::SegmentationWorker::cpuOnlyNote(); !note.isEmpty())
+        qInfo().noquote() << "invseg-studio:" << note << "[" << invseg::ui::SegmentationWorker::cpuOnlyDetail() << "]";
     if (parser.isSet(modelOption))
         window.loadModel(parser.value(modelOption));
     window.show();

@@ -51,6 +51,21 @@ def parse_args():
     return p.parse_args()
 
 
+def load_text_encoder(cls, folder: Path):
+    """from_pretrained, also for a folder whose weights are gzip-compressed (model.safetensors.gz: the bundled toy
+    model's, which transformers does not read): unpacked into a temporary folder first."""
+    packed = folder / "model.safetensors.gz"
+    if not packed.is_file():
+        return cls.from_pretrained(folder)
+    import gzip
+    import shutil
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(folder / "config.json", tmp)
+        with gzip.open(packed, "rb") as src, open(Path(tmp) / "model.safetensors", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        return cls.from_pretrained(tmp)
+
+
 def main() -> int:
     args = parse_args()
     import torch
@@ -66,7 +81,7 @@ def main() -> int:
     t_load = time.perf_counter()
     if args.model:
         unet = UNet2DConditionModel.from_pretrained(args.model / "unet")
-        text = CLIPTextModel.from_pretrained(args.model / "text_encoder")
+        text = load_text_encoder(CLIPTextModel, args.model / "text_encoder")
         model_name = str(args.model)
     else:
         unet = UNet2DConditionModel(sample_size=args.size // 8, cross_attention_dim=768, attention_head_dim=8)

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # The GPU machine's check, one command: build the engine with ninja against that machine's PyTorch, run the parity and
-# GPU tests, and benchmark SD 1.5 and SD 2.1 sizes on CUDA in fp32 and bf16, with and without --reuse-self-attention.
+# GPU tests, benchmark SD 1.5 and SD 2.1 sizes on CUDA in fp32 and bf16, with and without --reuse-self-attention, and
+# segment a bundled sample with the bundled toy model the way the window does (the CLI with the options the window
+# resolves for that model, SegmentOptions::forModel, on the window's default device: --device auto = the first GPU,
+# bf16 where it has it; the window itself needs Qt and OpenCV, which that machine lacks and a run cannot carry).
 #   packaging/gpu/device-check.sh OUTDIR            on a machine with PyTorch (CUDA), a GPU, CMake, ninja, nvcc
 #   packaging/gpu/device-check.sh OUTDIR --dry-run  the same steps on the CPU at toy size (checks the script here)
 #   packaging/gpu/device-check.sh OUTDIR --configure-only   stop after CMake (checks the machine and the deps folder)
+# First it prints what a GPU run carries (packaging/gpu/travel-size.sh: the tool takes 64 MiB at most); a dry run
+# fails above 60 MiB. The one device call (results come back as at most 8 files, so they travel as one archive):
+#   run(command: "bash packaging/gpu/device-check.sh /tmp/dc; rc=$?; tar czf $OUT/device-check.tgz -C /tmp dc;
+#       cp /tmp/dc/summary.json $OUT/; exit $rc", carry: ["packaging/gpu/deps"], timeout_s: 540)
 # Needs no registry and no Qt/OpenCV: zlib, libpng, nlohmann-json and GoogleTest come from packaging/gpu/deps when the
 # machine lacks them (packaging/gpu/prepare-deps.sh makes that folder on a Debian machine; it is gitignored, so the
 # device run tool must carry it: carry ["packaging/gpu/deps"]). Everything goes to OUTDIR: device-check.log (all
@@ -58,6 +65,16 @@ summary() {
   cat "$out/summary.json"
 }
 trap summary EXIT
+
+# ---- what travels ----
+size_args=()
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1 && [[ -d $root/packaging/gpu/deps ]]; then
+  size_args=(packaging/gpu/deps) # here: the checkout plus the carried folder; there: the copy holds it already
+fi
+if ! phase travel-size travel-size.log bash "$root/packaging/gpu/travel-size.sh" "${size_args[@]}" && [[ $dry -eq 1 ]]; then
+  echo "device-check: the working tree is too large for a GPU run" >&2
+  exit 1
+fi
 
 # ---- the machine ----
 "$py" - > "$out/env.json" <<'PY' || { echo "device-check: $py cannot import torch" >&2; exit 1; }
@@ -128,6 +145,11 @@ for run in "${runs[@]}"; do
       --steps "$steps" --repeat "$repeat" $reuse --json "$out/$name.json" || failed=1
   done
 done
+# ---- the window's run, through the CLI: the bundled model's own options, the window's default device ----
+sample=$root/resources/samples/toy_2000000000
+phase window-run window-run.log "$build/app/invseg" segment --device auto --model "$root/resources/models/toy" \
+  --image "$sample.png" --classes-file "$sample.classes.txt" --out "$out/window-run" --format voc,overlay \
+  --overwrite || failed=1
 total=$(( $(date +%s) - start ))
 echo "device-check: ${total} s in all$([[ $total -gt 480 ]] && echo ' (over the 8-minute budget)'); outputs in $out"
 exit $failed

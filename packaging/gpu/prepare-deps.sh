@@ -3,7 +3,7 @@
 # libpng (headers + shared libraries), nlohmann-json (headers + CMake config) and the GoogleTest sources (built there
 # with the project, so no prebuilt library has to match that machine's compiler). Debian's own packages, fetched with
 # `apt-get download` and unpacked with `dpkg -x` (no root, nothing installed here):
-#   packaging/gpu/prepare-deps.sh [DIR]        default: packaging/gpu/deps (gitignored; about 5 MB)
+#   packaging/gpu/prepare-deps.sh [DIR]        default: packaging/gpu/deps (gitignored; about 3 MB)
 # The folder is not committed: the device machine's run tool carries it (carry: ["packaging/gpu/deps"]).
 # Idempotent: a folder whose MANIFEST lists the same package versions is left alone.
 set -euo pipefail
@@ -15,7 +15,7 @@ manifest=$(for p in "${packages[@]}"; do
   v=$(apt-cache policy "$p" | awk '/Candidate:/ {print $2}')
   [[ -n $v && $v != "(none)" ]] || { echo "prepare-deps: apt knows no package $p (apt-get update?)" >&2; exit 1; }
   echo "$p $v"
-done)
+done; echo "layout 2: without GoogleTest's tests and samples, without static libraries")
 if [[ -f $dir/MANIFEST && $(cat "$dir/MANIFEST") == "$manifest" ]]; then
   echo "prepare-deps: $dir is up to date"
   exit 0
@@ -34,6 +34,11 @@ find "$dir/root" -type l -lname '/*' | while read -r link; do
   ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$dir/root$(readlink "$link")")" "$link"
 done
 rm -rf "$dir/root/usr/share/doc" "$dir/root/usr/share/man" "$dir/root/usr/share/lintian"
+# Only what the build reads travels (a GPU run takes at most 64 MiB with the working tree): GoogleTest's own tests and
+# samples (built only with gtest_build_tests / gtest_build_samples) and the static libraries go.
+rm -rf "$dir/root/usr/src/googletest/googletest/test" "$dir/root/usr/src/googletest/googlemock/test" \
+       "$dir/root/usr/src/googletest/googletest/samples" "$dir/root/usr/src/googletest/docs"
+find "$dir/root" -name '*.a' -delete
 echo "$manifest" > "$dir/MANIFEST"
 echo "prepare-deps: $dir ready ($(du -sh "$dir" | cut -f1)):"
 sed 's/^/  /' "$dir/MANIFEST"

@@ -26,5 +26,13 @@ fi
 export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip} PIP_DISABLE_PIP_VERSION_CHECK=1
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q -r "$req"
+# NVIDIA's wheels lay out site-packages/nvidia/cu13 as a CUDA toolkit (bin/nvcc, include, lib), but leave out the
+# unversioned library names (libcudart.so) that CMake's FindCUDAToolkit looks for: link each lib*.so.N to one.
+cu13=$("$venv/bin/python" -c 'import nvidia, os; print(os.path.join(list(nvidia.__path__)[0], "cu13"))' 2>/dev/null || true)
+if [[ -d $cu13/lib ]]; then
+  for f in "$cu13"/lib/lib*.so.[0-9]*; do
+    [[ -e ${f%%.so.*}.so ]] || ln -s "$(basename "$f")" "${f%%.so.*}.so"
+  done
+fi
 echo "$want" > "$stamp"
 echo "make-venv: $venv ready ($("$venv/bin/python" -c 'import torch; print("torch", torch.__version__)'))"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import sys
 import tempfile
@@ -544,7 +545,28 @@ def main() -> int:
     vocab, merges = clip_vocabulary(args.vocab)
     for name in names:
         make_set(SETS[name], args.out, args.seed + 1000 * list(SETS).index(name), vocab, merges)
+    share_tokenizer_files(args.out)
     return 0
+
+
+def share_tokenizer_files(root: Path) -> None:
+    """One copy of the large tokenizer files (vocab.json, merges.txt: 1.5 MB) for all the sets: a set whose file is
+    identical to the first set's gets a relative symbolic link to it, so that the repository (and what a GPU run
+    carries) holds them once; readers follow the link as they would a file."""
+    sets = sorted(d for d in root.iterdir() if (d / "golden.json").is_file())
+    for name in ("vocab.json", "merges.txt"):
+        first = next((d / "diffusers" / "tokenizer" / name for d in sets
+                      if (d / "diffusers" / "tokenizer" / name).is_file()
+                      and not (d / "diffusers" / "tokenizer" / name).is_symlink()), None)
+        if first is None:
+            continue
+        for d in sets:
+            f = d / "diffusers" / "tokenizer" / name
+            if f == first or not f.is_file() or f.is_symlink() or f.read_bytes() != first.read_bytes():
+                continue
+            f.unlink()
+            f.symlink_to(os.path.relpath(first, f.parent))
+            print(f"{f}: a link to {first}")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,14 @@
 #include "workers/segmentation_worker.h"
 
 #include "invseg/image.h"
+#include "invseg/resources.h"
+#include "invseg/runtime_info.h"
+#include "invseg/segment_options.h"
+#include "invseg/segmenter.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -40,6 +45,7 @@
 #include <QWheelEvent>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 using namespace invseg::ui;
 using invseg::ui::test::goldenModelPath;
@@ -126,6 +132,108 @@ TEST_F(WindowFixture, OpenRunShowsLabelMapAndExportWritesAValidIndexedPng)
         for (int x = 0; x < 64; ++x)
             nonzero += doc->labels().constScanLine(y)[x] != 0;
     EXPECT_EQ(nonzero, 0);
+}
+
+TEST_F(WindowFixture, OutOfMemoryEndsTheRunWithOneLineKeepsTheLabelsAndTheAppUsable)
+{
+    ASSERT_EQ(window->openPaths({imagePath}), 1);
+    window->classPanel()->setClasses({QStringLiteral("sky"), QStringLiteral("grass")});
+    loadModelAndWait();
+    runAndWait(2);
+    ImageDocument* doc = window->currentDocument();
+    ASSERT_TRUE(doc->hasLabels());
+    window->canvas()->setTool(ImageCanvas::Tool::Brush);
+    window->classPanel()->setActiveClass(1);
+    window->canvas()->paintStroke({QPoint(5, 5), QPoint(20, 5)}); // the user's own edit on top of the run
+    const QImage before = doc->labels().copy();
+
+    struct Off {
+        ~Off() { invseg::testing::injectOutOfMemoryAtStep(-1); }
+    } off;
+    invseg::testing::injectOutOfMemoryAtStep(2); // as if the GPU ran out in the second step
+    setRunSteps(4);
+    QSignalSpy ended(window.get(), &MainWindow::runEnded);
+    ASSERT_TRUE(window->runCurrent());
+    for (int i = 0; i < 1200 && ended.isEmpty(); ++i)
+        ended.wait(100);
+    ASSERT_EQ(ended.size(), 1);
+    EXPECT_FALSE(ended[0][0].toBool());
+    const QString status = window->statusBar()->currentMessage();
+    EXPECT_TRUE(status.contains(QStringLiteral("out of memory on cpu"))) << status.toStdString();
+    EXPECT_TRUE(status.contains(QStringLiteral("64\u00d748 image"))) << status.toStdString();
+    EXPECT_TRUE(status.contains(QStringLiteral("try "))) << status.toStdString();
+    EXPECT_FALSE(status.contains(QLatin1Char('\n'))) << "one line";
+    EXPECT_EQ(doc->labels(), before) << "the run's failure changed the user's labels";
+    EXPECT_FALSE(window->controller()->isRunning());
+
+    invseg::testing::injectOutOfMemoryAtStep(-1);
+    runAndWait(2); // the app is usable: the next run works
+    EXPECT_TRUE(window->statusBar()->currentMessage().contains(QStringLiteral("on cpu (fp32)")))
+        << window->statusBar()->currentMessage().toStdString();
+}
+
+TEST_F(WindowFixture, DeviceListNamesEachDeviceAndSaysWhyThereIsNoGpu)
+{
+    auto* combo = window->runPanel()->findChild<QComboBox*>(QStringLiteral("deviceList"));
+    ASSERT_NE(combo, nullptr);
+    const auto& cuda = invseg::cudaStatus();
+    ASSERT_EQ(combo->count(), static_cast<int>(cuda.devices.size()) + 1);
+    for (int i = 0; i < static_cast<int>(cuda.devices.size()); ++i)
+        EXPECT_EQ(combo->itemText(i).toStdString(), cuda.devices[size_t(i)].label());
+    // The window's default is the engine's: the first GPU in bf16 where it has it, else the CPU in fp32.
+    const auto automatic = invseg::defaultDeviceChoice();
+    EXPECT_EQ(window->runPanel()->device().toStdString(), automatic.device);
+    EXPECT_EQ(window->runPanel()->dtype().toStdString(), automatic.dtype);
+    auto* note = window->runPanel()->findChild<QLabel*>(QStringLiteral("deviceNote"));
+    ASSERT_NE(note, nullptr);
+    if (cuda.usable()) {
+        EXPECT_TRUE(note->isHidden());
+    } else {
+        EXPECT_TRUE(note->isVisible()) << "the window says once that it runs on the CPU";
+        EXPECT_TRUE(note->text().startsWith(QStringLiteral("Runs on the CPU: "))) << note->text().toStdString();
+        EXPECT_EQ(note->toolTip().toStdString(), cuda.reason);
+        EXPECT_EQ(window->statusBar()->currentMessage(), note->text());
+    }
+}
+
+TEST(AppSettings, DeviceIsRememberedOnlyWhenTheUserPicksOne)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("s.ini"));
+    {
+        // A settings file of an older version, which wrote the CPU default on every exit.
+        QSettings s(file, QSettings::IniFormat);
+        s.setValue(QStringLiteral("model/device"), QStringLiteral("cpu"));
+        s.setValue(QStringLiteral("model/dtype"), QStringLiteral("fp32"));
+    }
+    {
+        MainWindowOptions options;
+        options.settingsFile = file;
+        options.loadModelOnStart = false;
+        MainWindow w(options);
+        EXPECT_EQ(w.runPanel()->device().toStdString(), invseg::defaultDeviceChoice().device);
+        w.saveSettings();
+    }
+    {
+        QSettings s(file, QSettings::IniFormat);
+        EXPECT_FALSE(s.contains(QStringLiteral("run/device"))) << "the default is not saved as a choice";
+        EXPECT_FALSE(s.contains(QStringLiteral("model/device")));
+    }
+    {
+        MainWindowOptions options;
+        options.settingsFile = file;
+        options.loadModelOnStart = false;
+        MainWindow w(options);
+        auto* combo = w.runPanel()->findChild<QComboBox*>(QStringLiteral("deviceList"));
+        ASSERT_NE(combo, nullptr);
+        const int cpu = combo->findData(QStringLiteral("cpu"));
+        ASSERT_GE(cpu, 0);
+        combo->setCurrentIndex(cpu);
+        Q_EMIT combo->activated(cpu); // what a click on the entry sends
+        w.saveSettings();
+    }
+    QSettings s(file, QSettings::IniFormat);
+    EXPECT_EQ(s.value(QStringLiteral("run/device")).toString(), QStringLiteral("cpu"));
 }
 
 TEST_F(WindowFixture, BrushStrokeUndoRedoRestoresPixels)
@@ -230,10 +338,7 @@ TEST(AppSettings, RoundTripsThroughQSettings)
     a.modelPath = QStringLiteral("/models/sd15");
     a.device = QStringLiteral("cuda:1");
     a.dtype = QStringLiteral("fp16");
-    a.options.steps = 7;
-    a.options.learningRate = 0.05;
-    a.options.views = 1;
-    a.options.entropyWeight = 0.25;
+    a.optionChanges = QStringLiteral(R"({"steps":7,"learning_rate":0.05,"views":1,"entropy_weight":0.25})");
     a.classes = {QStringLiteral("cat"), QStringLiteral("dog")};
     a.classColors = {QColor(0, 0, 0), QColor(10, 20, 30), QColor(200, 100, 50)};
     a.addRecentFile(QStringLiteral("/a.png"));
@@ -252,10 +357,7 @@ TEST(AppSettings, RoundTripsThroughQSettings)
     EXPECT_EQ(b.modelPath, a.modelPath);
     EXPECT_EQ(b.device, a.device);
     EXPECT_EQ(b.dtype, a.dtype);
-    EXPECT_EQ(b.options.steps, 7);
-    EXPECT_DOUBLE_EQ(b.options.learningRate, 0.05);
-    EXPECT_EQ(b.options.views, 1);
-    EXPECT_DOUBLE_EQ(b.options.entropyWeight, 0.25);
+    EXPECT_EQ(b.optionChanges, a.optionChanges);
     EXPECT_EQ(b.classes, a.classes);
     EXPECT_EQ(b.classColors, a.classColors);
     EXPECT_EQ(b.recentFiles, (QStringList{QStringLiteral("/a.png"), QStringLiteral("/b.png")}));
@@ -284,6 +386,46 @@ TEST(MainWindowSettings, ClassesAndOptionsSurviveARestart)
     EXPECT_EQ(w.classPanel()->classes(), (QStringList{QStringLiteral("horse"), QStringLiteral("tree")}));
     EXPECT_EQ(w.runPanel()->options().steps, 13);
     EXPECT_EQ(w.runPanel()->options().timestep, 250);
+}
+
+TEST(MainWindowSettings, OptionsAreTheModelsDefaultsPlusOnlyWhatTheUserChanged)
+{
+    // The bundled model's folder carries its own defaults (invseg_defaults.json): with nothing changed, the window
+    // runs with exactly the options the CLI resolves for that model (SegmentOptions::forModel), on the engine's
+    // default device, and saving the settings stores no option as a choice of the user's.
+    const QString bundled = QString::fromStdString(invseg::resourcePath("models/toy"));
+    if (!QFileInfo::exists(bundled + QStringLiteral("/invseg_defaults.json")))
+        GTEST_SKIP() << "no bundled model";
+    const auto cli = invseg::SegmentOptions::forModel(bundled.toStdString());
+    ASSERT_NE(cli.levelWeights, invseg::SegmentOptions().levelWeights) << "the model's defaults are its own";
+    QTemporaryDir dir;
+    MainWindowOptions options;
+    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    options.loadModelOnStart = false;
+    {
+        // A settings file of an older version, which stored every option (the method's defaults) as if chosen.
+        QSettings s(options.settingsFile, QSettings::IniFormat);
+        s.setValue(QStringLiteral("run/options"), QString::fromStdString(invseg::SegmentOptions().toJson().dump()));
+    }
+    {
+        MainWindow w(options);
+        auto o = w.runPanel()->options();
+        EXPECT_EQ(o.changesFrom(cli).dump(), "{}") << "the window differs from the CLI in " << o.changesFrom(cli);
+        EXPECT_EQ(o.device, invseg::defaultDeviceChoice().device);
+        EXPECT_EQ(o.dtype, invseg::defaultDeviceChoice().dtype);
+        w.saveSettings();
+        QSettings s(options.settingsFile, QSettings::IniFormat);
+        EXPECT_FALSE(s.contains(QStringLiteral("run/changed")));
+        EXPECT_FALSE(s.contains(QStringLiteral("run/options")));
+        o.steps = 9; // the user's change
+        w.runPanel()->setOptions(o);
+        w.saveSettings();
+    }
+    MainWindow w(options);
+    const auto o = w.runPanel()->options();
+    EXPECT_EQ(o.steps, 9);
+    EXPECT_EQ(o.levelWeights, cli.levelWeights);
+    EXPECT_EQ(o.changesFrom(cli).dump(), R"({"steps":9})");
 }
 
 TEST_F(WindowFixture, SavesAScreenshotAfterARun)

@@ -3,20 +3,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 namespace invseg::ui {
 
 AppSettings AppSettings::load(QSettings& s)
 {
     AppSettings a;
     a.modelPath = s.value(QStringLiteral("model/path")).toString();
-    a.device = s.value(QStringLiteral("model/device"), a.device).toString();
-    a.dtype = s.value(QStringLiteral("model/dtype"), a.dtype).toString();
-    const QString json = s.value(QStringLiteral("run/options")).toString();
+    // run/device and run/dtype are written only when the user picks one (model/device and model/dtype, which older
+    // versions wrote on every exit, are ignored: they held the CPU default as if it had been chosen).
+    a.device = s.value(QStringLiteral("run/device")).toString();
+    a.dtype = s.value(QStringLiteral("run/dtype")).toString();
+    // run/changed holds only what the user changed (run/options, which older versions wrote whole, took the method's
+    // defaults for the user's choices and hid a model's own: it is ignored). A malformed entry changes nothing.
+    const QString json = s.value(QStringLiteral("run/changed")).toString();
     if (!json.isEmpty()) {
         try {
-            a.options = invseg::SegmentOptions::fromJson(nlohmann::json::parse(json.toStdString()));
+            const auto j = nlohmann::json::parse(json.toStdString());
+            invseg::SegmentOptions::fromJson(j); // valid fields only
+            a.optionChanges = json;
         } catch (const std::exception&) {
-            a.options = {}; // an old or hand-edited entry: fall back to the defaults
+            a.optionChanges.clear();
         }
     }
     a.recentFiles = s.value(QStringLiteral("files/recent")).toStringList();
@@ -39,9 +47,20 @@ AppSettings AppSettings::load(QSettings& s)
 void AppSettings::save(QSettings& s) const
 {
     s.setValue(QStringLiteral("model/path"), modelPath);
-    s.setValue(QStringLiteral("model/device"), device);
-    s.setValue(QStringLiteral("model/dtype"), dtype);
-    s.setValue(QStringLiteral("run/options"), QString::fromStdString(options.toJson().dump()));
+    s.remove(QStringLiteral("model/device"));
+    s.remove(QStringLiteral("model/dtype"));
+    for (const auto& [key, value] :
+         {std::pair{QStringLiteral("run/device"), device}, {QStringLiteral("run/dtype"), dtype}}) {
+        if (value.isEmpty())
+            s.remove(key);
+        else
+            s.setValue(key, value);
+    }
+    s.remove(QStringLiteral("run/options"));
+    if (optionChanges.isEmpty())
+        s.remove(QStringLiteral("run/changed"));
+    else
+        s.setValue(QStringLiteral("run/changed"), optionChanges);
     s.setValue(QStringLiteral("files/recent"), recentFiles);
     s.setValue(QStringLiteral("files/lastDirectory"), lastDirectory);
     s.setValue(QStringLiteral("classes/names"), classes);

@@ -15,9 +15,14 @@ struct AppSettings {
     static constexpr int kMaxRecentFiles = 10;
 
     QString modelPath;
-    QString device = QStringLiteral("cpu");
-    QString dtype = QStringLiteral("fp32");
-    invseg::SegmentOptions options;
+    /// The device and precision the user picked in the Run panel; empty = not picked: the window then takes the
+    /// engine's default (the first GPU, bf16 where it has it, else the CPU), so a GPU that appears is used.
+    QString device;
+    QString dtype;
+    /// The method options the user changed in the Run panel, as a JSON object of SegmentOptions fields (toJson()'s
+    /// names); every other option is the loaded model's default (its invseg_defaults.json, else the method's), so a
+    /// model's defaults are never overridden by values the user did not choose. Empty = none changed.
+    QString optionChanges;
     QStringList recentFiles;
     QStringList classes;         ///< without background
     QVector<QColor> classColors; ///< background first

@@ -41,6 +41,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     m_lambda->setSingleStep(0.1);
     m_lambda->setToolTip(tr("Weight λ of the entropy loss"));
     m_device = new QComboBox(this);
+    m_device->setObjectName(QStringLiteral("deviceList"));
     m_dtype = new QComboBox(this);
     m_dtype->addItems({QStringLiteral("fp32"), QStringLiteral("bf16"), QStringLiteral("fp16")});
     m_baseline = new QCheckBox(tr("Baseline only (no inversion)"), this);
@@ -49,7 +50,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     form->addRow(tr("Timestep"), m_timestep);
     form->addRow(tr("Views"), m_views);
     form->addRow(tr("λ (entropy)"), m_lambda);
+    m_deviceNote = new QLabel(this);
+    m_deviceNote->setObjectName(QStringLiteral("deviceNote"));
+    m_deviceNote->setWordWrap(true);
+    m_deviceNote->hide();
     form->addRow(tr("Device"), m_device);
+    form->addRow(m_deviceNote);
     form->addRow(tr("Precision"), m_dtype);
     form->addRow(m_baseline);
     layout->addLayout(form);
@@ -78,9 +84,11 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     connect(m_run, &QPushButton::clicked, this, &RunPanel::runRequested);
     connect(m_stop, &QPushButton::clicked, this, &RunPanel::stopRequested);
     connect(m_baseline, &QCheckBox::toggled, m_steps, &QWidget::setDisabled);
-    connect(m_device, &QComboBox::currentTextChanged, this, &RunPanel::deviceOrDtypeChanged);
+    connect(m_device, &QComboBox::currentIndexChanged, this, &RunPanel::deviceOrDtypeChanged);
     connect(m_dtype, &QComboBox::currentTextChanged, this, &RunPanel::deviceOrDtypeChanged);
-    setDevices({QStringLiteral("cpu")});
+    connect(m_device, &QComboBox::activated, this, &RunPanel::deviceOrDtypeChosen);
+    connect(m_dtype, &QComboBox::activated, this, &RunPanel::deviceOrDtypeChosen);
+    setDevices({{QStringLiteral("cpu"), QStringLiteral("cpu")}});
     setOptions(invseg::SegmentOptions{});
 }
 
@@ -111,19 +119,33 @@ void RunPanel::setOptions(const invseg::SegmentOptions& options)
     setDtype(QString::fromStdString(options.dtype));
 }
 
-void RunPanel::setDevices(const QStringList& devices)
+void RunPanel::setDevices(const QList<QPair<QString, QString>>& devices)
 {
     const QString current = device();
     QSignalBlocker block(m_device);
     m_device->clear();
-    m_device->addItems(devices);
+    for (const auto& [id, label] : devices)
+        m_device->addItem(label, id);
     block.unblock();
-    setDevice(current.isEmpty() ? devices.value(0) : current);
+    setDevice(current.isEmpty() && !devices.isEmpty() ? devices.first().first : current);
+}
+
+void RunPanel::setDeviceNote(const QString& note, const QString& detail)
+{
+    m_deviceNote->setText(note);
+    m_deviceNote->setToolTip(detail);
+    m_device->setToolTip(detail);
+    m_deviceNote->setVisible(!note.isEmpty());
+}
+
+QString RunPanel::deviceNote() const
+{
+    return m_deviceNote->text();
 }
 
 QString RunPanel::device() const
 {
-    return m_device->currentText();
+    return m_device->currentData().toString();
 }
 QString RunPanel::dtype() const
 {
@@ -137,7 +159,7 @@ bool RunPanel::baselineOnly() const
 void RunPanel::setDevice(const QString& device)
 {
     QString d = device == QStringLiteral("cuda") ? QStringLiteral("cuda:0") : device;
-    const int i = m_device->findText(d);
+    const int i = m_device->findData(d);
     m_device->setCurrentIndex(i >= 0 ? i : 0);
 }
 

@@ -3,6 +3,8 @@
 
 #include "invseg/segment_options.h"
 
+#include <QList>
+#include <QPair>
 #include <QWidget>
 
 class QCheckBox;
@@ -24,7 +26,11 @@ public:
     invseg::SegmentOptions options() const;
     /// Sets every field from options (other options are kept and returned by options()).
     void setOptions(const invseg::SegmentOptions& options);
-    void setDevices(const QStringList& devices);
+    /// The Device list: (id, label) pairs, e.g. ("cuda:0", "cuda:0 · NVIDIA H100 · 79 GiB"); device() is the id.
+    void setDevices(const QList<QPair<QString, QString>>& devices);
+    /// Why the list has no GPU (shown once under it, plainly; the tooltip holds the engine's detail line), or empty.
+    void setDeviceNote(const QString& note, const QString& detail);
+    QString deviceNote() const;
     QString device() const;
     QString dtype() const;
     void setDevice(const QString& device);
@@ -45,6 +51,8 @@ Q_SIGNALS:
     void runRequested();
     void stopRequested();
     void deviceOrDtypeChanged();
+    /// The user picked a device or precision in the lists (not emitted when a program sets them).
+    void deviceOrDtypeChosen();
 
 private:
     invseg::SegmentOptions m_base;
@@ -61,6 +69,7 @@ private:
     QProgressBar* m_progress;
     QLabel* m_stepLabel;
     QLabel* m_message;
+    QLabel* m_deviceNote;
     bool m_running = false;
 };
 

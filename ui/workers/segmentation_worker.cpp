@@ -114,6 +114,39 @@ QStringList SegmentationWorker::availableDevices()
     return devices;
 }
 
+QList<QPair<QString, QString>> SegmentationWorker::deviceChoices()
+{
+    QList<QPair<QString, QString>> out;
+    for (const auto& d : invseg::cudaStatus().devices)
+        out.append({QStringLiteral("cuda:%1").arg(d.index), QString::fromStdString(d.label())});
+    out.append({QStringLiteral("cpu"), tr("cpu")});
+    return out;
+}
+
+QString SegmentationWorker::cpuOnlyNote()
+{
+    const auto& s = invseg::cudaStatus();
+    switch (s.state) {
+    case CudaState::Usable: return {};
+    case CudaState::NotBuilt:
+        return tr("Runs on the CPU: this build has no CUDA (make run CUDA=1 builds the GPU version).");
+    case CudaState::NoDriver: return tr("Runs on the CPU: no NVIDIA driver was found.");
+    case CudaState::NoDevice: return tr("Runs on the CPU: the NVIDIA driver found no GPU to use.");
+    case CudaState::DriverTooOld:
+        return tr("Runs on the CPU: the NVIDIA driver supports CUDA %1, older than the CUDA %2 this build needs. "
+                  "Update the driver to use the GPU.")
+            .arg(QString::fromStdString(invseg::cudaVersionString(s.driverVersion)),
+                 QString::fromStdString(invseg::cudaVersionString(s.runtimeVersion)));
+    case CudaState::InitFailed: return tr("Runs on the CPU: CUDA could not be started.");
+    }
+    return {};
+}
+
+QString SegmentationWorker::cpuOnlyDetail()
+{
+    return QString::fromStdString(invseg::cudaStatus().reason);
+}
+
 QString SegmentationWorker::libtorchVersion()
 {
     return QStringLiteral("LibTorch %1").arg(QString::fromStdString(invseg::libtorchVersion()));
@@ -228,6 +261,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
         for (const auto& h : res.history)
             out.history.push_back(lossPoint(h));
         out.totalMs = res.totalMs;
+        out.peakMemoryMb = res.peakMemoryMb;
         out.reportJson = QString::fromStdString(res.report.dump(2));
         Q_EMIT runFinished(jobId, out);
     } catch (const Error& e) {

@@ -42,6 +42,14 @@ public:
 
     /// "cpu" plus "cuda:N" for every CUDA device LibTorch sees.
     static QStringList availableDevices();
+    /// The Device list: (id, label) for the CPU and each usable GPU, labelled with its name and memory
+    /// ("cuda:0 · NVIDIA H100 · 79 GiB"). The GPUs come first: the window's default is the first entry's.
+    static QList<QPair<QString, QString>> deviceChoices();
+    /// Where CUDA is not usable, one translated sentence saying that runs use the CPU and why (no driver, no device,
+    /// a driver older than the runtime, a build without CUDA); empty where a GPU is usable.
+    static QString cpuOnlyNote();
+    /// The engine's own line on why CUDA is not usable (English, for tooltips and logs); empty where it is.
+    static QString cpuOnlyDetail();
     /// "LibTorch x.y.z".
     static QString libtorchVersion();
 

@@ -58,6 +58,10 @@ struct SegmentOptions {
     /// For a front end that keeps its options while the model changes: every field of `current` that still has
     /// the old model's default (`from`) takes the new model's (`to`); fields the user changed are kept.
     static SegmentOptions rebased(const SegmentOptions& current, const SegmentOptions& from, const SegmentOptions& to);
+    /// The fields of toJson() whose values differ from base's, device and dtype left out (a front end keeps those
+    /// apart): what a user changed on top of a model's defaults. fromJson(changesFrom(base), base) gives back these
+    /// options, device and dtype aside.
+    nlohmann::json changesFrom(const SegmentOptions& base) const;
     /// Throws Error(InvalidInput) naming the first out-of-range option.
     void validate() const;
 };

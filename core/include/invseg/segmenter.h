@@ -109,4 +109,12 @@ double peakMemoryMb(const std::string& device);
 /// whose figure is the process's high-water mark.
 void resetPeakMemory(const std::string& device);
 
+namespace testing {
+/// Fault injection for tests of what a front end does when a run runs out of memory: from now on, every run that
+/// reaches optimisation step `step` (1-based; 0 = the first pass of any run, a baseline's too) fails there with the
+/// exception LibTorch throws when a CUDA allocation fails, which the engine turns into Error(OutOfMemory) as for a
+/// real one. -1 turns it off. Process-wide, thread-safe.
+void injectOutOfMemoryAtStep(int step);
+} // namespace testing
+
 } // namespace invseg

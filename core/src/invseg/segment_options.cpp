@@ -127,6 +127,16 @@ SegmentOptions SegmentOptions::rebased(const SegmentOptions& current, const Segm
     return fromJson(cur);
 }
 
+nlohmann::json SegmentOptions::changesFrom(const SegmentOptions& base) const
+{
+    const nlohmann::json mine = toJson(), theirs = base.toJson();
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = mine.begin(); it != mine.end(); ++it)
+        if (it.key() != "device" && it.key() != "dtype" && theirs.value(it.key(), nlohmann::json()) != it.value())
+            out[it.key()] = it.value();
+    return out;
+}
+
 void SegmentOptions::validate() const
 {
     auto bad = [](const std::string& what) { throw Error(ErrorKind::InvalidInput, what); };

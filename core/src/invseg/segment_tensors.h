@@ -2,6 +2,7 @@
 // tensors and the API's plain types. Tests use it to check the method on tensors.
 #pragma once
 
+#include "invseg/error.h"
 #include "invseg/float_maps.h"
 #include "invseg/image.h"
 #include "invseg/segmenter.h"
@@ -14,6 +15,14 @@
 #include <vector>
 
 namespace invseg::detail {
+
+/// The one line a run or an inspection that ran out of memory ends with: where, the image and model sizes, the
+/// precision, and what to try (bf16, reusing self-attention, one view, the CPU). Frees LibTorch's cached CUDA blocks
+/// first, so that the next run starts with the device's memory free. `detail` is LibTorch's message (shortened).
+Error outOfMemoryError(const SdModel& model, int64_t imageHeight, int64_t imageWidth, const SegmentOptions& options,
+                       const std::string& detail);
+/// Throws LibTorch's out-of-memory exception when testing::injectOutOfMemoryAtStep(step) is in force.
+void maybeInjectOutOfMemory(int step);
 
 /// StepReport with its maps as float32 CPU tensors [C', h, w] (labels: [h, w] uint8).
 struct TensorStepReport {

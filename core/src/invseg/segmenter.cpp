@@ -413,6 +413,7 @@ void InversionRun::baseline()
     Pass pass;
     {
         torch::NoGradGuard noGrad;
+        detail::maybeInjectOutOfMemory(0);
         pass = runPass(m_p.detach(), m_noise0, /*wantSelf=*/true);
     }
     takeInitialPass(pass, /*needS=*/false); // no step reads S
@@ -428,6 +429,9 @@ void InversionRun::optimise()
     for (int k = 1; k <= m_options.steps; ++k) {
         const auto ts = Clock::now();
         checkCancel();
+        if (k == 1)
+            detail::maybeInjectOutOfMemory(0); // step 1's pass is the run's first
+        detail::maybeInjectOutOfMemory(k);
         // The first step's pass has P = P0: it is the pass S, A0 and the initial maps come from (step 7).
         const bool first = k == 1;
         const auto noise = first ? m_noise0 : drawNoise();
@@ -588,11 +592,11 @@ TensorSegmentResult detail::segmentTensors(SdModel& model, const torch::Tensor& 
     } catch (const Error&) {
         throw;
     } catch (const std::bad_alloc&) {
-        throw Error(ErrorKind::OutOfMemory, "out of memory while segmenting on " + options.device);
+        throw detail::outOfMemoryError(model, imageRgb.size(0), imageRgb.size(1), options, "");
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();
         if (what.find("out of memory") != std::string::npos)
-            throw Error(ErrorKind::OutOfMemory, "out of memory on " + model.device() + ": " + what.substr(0, 200));
+            throw detail::outOfMemoryError(model, imageRgb.size(0), imageRgb.size(1), options, what);
         throw Error(ErrorKind::Internal, "LibTorch error while segmenting: " + what.substr(0, 300));
     }
     result.totalMs = msSince(t0);

@@ -134,11 +134,11 @@ TokenAttention inspectTokenAttention(SdModel& model, const Image& image, const s
     } catch (const Error&) {
         throw;
     } catch (const std::bad_alloc&) {
-        throw Error(ErrorKind::OutOfMemory, "out of memory while inspecting attention on " + model.device());
+        throw detail::outOfMemoryError(model, image.height, image.width, options, "");
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();
         if (what.find("out of memory") != std::string::npos)
-            throw Error(ErrorKind::OutOfMemory, "out of memory on " + model.device() + ": " + what.substr(0, 200));
+            throw detail::outOfMemoryError(model, image.height, image.width, options, what);
         throw Error(ErrorKind::Internal, "LibTorch error while inspecting attention: " + what.substr(0, 300));
     }
 }

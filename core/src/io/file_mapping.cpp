@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace invseg {
 
@@ -37,9 +38,15 @@ FileMapping::FileMapping(const std::string& path)
     ::close(fd);
 }
 
+FileMapping::FileMapping(std::vector<uint8_t> bytes) : m_owned(std::move(bytes))
+{
+    m_size = m_owned.size();
+    m_data = m_owned.empty() ? nullptr : m_owned.data();
+}
+
 FileMapping::~FileMapping()
 {
-    if (m_data)
+    if (m_data && m_owned.empty())
         ::munmap(m_data, m_size);
 }
 

@@ -1,9 +1,10 @@
-// A whole file mapped into memory, shared (through shared_ptr) by the tensors that view it.
+// A whole file mapped into memory (or bytes made in memory), shared (through shared_ptr) by the tensors that view it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace invseg {
 
@@ -15,6 +16,8 @@ public:
     /// Maps the file. Throws Error(Io) naming the path if it cannot be opened, is not a regular file or cannot
     /// be mapped.
     explicit FileMapping(const std::string& path);
+    /// Holds bytes made in memory (a decompressed file) behind the same interface.
+    explicit FileMapping(std::vector<uint8_t> bytes);
     ~FileMapping();
     FileMapping(const FileMapping&) = delete;
     FileMapping& operator=(const FileMapping&) = delete;
@@ -26,6 +29,7 @@ public:
 private:
     uint8_t* m_data = nullptr;
     size_t m_size = 0;
+    std::vector<uint8_t> m_owned; ///< the bytes of the second constructor (nothing is mapped then)
 };
 
 } // namespace invseg

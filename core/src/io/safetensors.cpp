@@ -1,5 +1,6 @@
 // safetensors reader: mmap, a header validated against the format's rules, zero-copy tensor views.
 #include "invseg/error.h"
+#include "invseg/inflate.h"
 #include "invseg/tensor_file.h"
 #include "io/file_mapping.h"
 #include "util/byte_order.h"
@@ -70,6 +71,15 @@ class SafetensorsFile final : public TensorFile {
 public:
     explicit SafetensorsFile(const std::string& path) : m_path(path), m_map(std::make_shared<FileMapping>(path))
     {
+        // A gzip-compressed safetensors file (NAME.safetensors.gz; the bundled toy model's text encoder) is
+        // decompressed into memory and read the same way.
+        if (m_map->size() >= 2 && m_map->data()[0] == 0x1f && m_map->data()[1] == 0x8b) {
+            try {
+                m_map = std::make_shared<FileMapping>(gunzip(m_map->data(), m_map->size()));
+            } catch (const Error& e) {
+                throw Error(ErrorKind::Format, path + ": gzip-compressed, but " + e.what());
+            }
+        }
         parseHeader();
     }
 

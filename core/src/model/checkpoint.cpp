@@ -59,9 +59,14 @@ void report(const CheckpointOptions& o, const std::string& stage, double f)
 /// The weight files of one component folder, in order of preference.
 std::vector<std::string> componentWeightFiles(const fs::path& dir, const std::vector<std::string>& bases)
 {
-    const std::vector<std::string> suffixes = {
-        ".safetensors", ".fp16.safetensors", ".safetensors.index.json", ".fp16.safetensors.index.json",
-        ".bin",         ".fp16.bin",         ".bin.index.json"};
+    const std::vector<std::string> suffixes = {".safetensors",
+                                               ".safetensors.gz",
+                                               ".fp16.safetensors",
+                                               ".safetensors.index.json",
+                                               ".fp16.safetensors.index.json",
+                                               ".bin",
+                                               ".fp16.bin",
+                                               ".bin.index.json"};
     for (const auto& suffix : suffixes) {
         for (const auto& base : bases) {
             const fs::path p = dir / (base + suffix);

@@ -1,5 +1,6 @@
 // Building, loading and running the frozen Stable Diffusion networks.
 #include "invseg/error.h"
+#include "invseg/runtime_info.h"
 #include "invseg/tokenizer.h"
 #include "model/sd_model_impl.h"
 #include "model/state_dict.h"
@@ -22,8 +23,8 @@ torch::Device parseDevice(const std::string& device)
         }
         const auto count = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
         if (count == 0)
-            throw Error(ErrorKind::Unsupported, "device '" + device + "' was asked for, but " +
-                                                    "this build or machine has no CUDA device; use --device cpu");
+            throw Error(ErrorKind::Unsupported, "device '" + device + "' was asked for, but CUDA is not usable: " +
+                                                    cudaStatus().reason + "; use --device cpu");
         if (index >= count)
             throw Error(ErrorKind::InvalidInput,
                         "device '" + device + "' does not exist: there are " + std::to_string(count) + " CUDA devices");

@@ -278,6 +278,40 @@ TEST(Segmenter, CancelStopsWithinAStep)
     EXPECT_EQ(lastStep, 1);
 }
 
+TEST(Segmenter, OutOfMemoryEndsTheRunWithOneLineAndTheNextRunWorks)
+{
+    const auto sets = test::goldenSets();
+    INVSEG_REQUIRE_GOLDEN(sets);
+    auto model = SdModel::load(sets[0].diffusersDir());
+    TensorSegmenter seg(model);
+    struct Off {
+        ~Off() { testing::injectOutOfMemoryAtStep(-1); }
+    } off;
+    int lastStep = -1;
+    detail::TensorSegmentCallbacks cb;
+    cb.onStep = [&](const detail::TensorStepReport& r) { lastStep = r.step; };
+    for (const int at : {0, 2}) {
+        testing::injectOutOfMemoryAtStep(at);
+        try {
+            seg.segment(testImage(24, 40), {"sky"}, fastOptions(at == 0 ? 0 : 4), cb);
+            FAIL() << "the injected out-of-memory error did not end the run (step " << at << ")";
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            EXPECT_EQ(e.kind(), ErrorKind::OutOfMemory) << what;
+            EXPECT_EQ(what.find('\n'), std::string::npos) << "one line: " << what;
+            // where, the image's size, the model's size and precision, and what to try
+            EXPECT_NE(what.find("out of memory on cpu"), std::string::npos) << what;
+            EXPECT_NE(what.find("40\u00d724 image"), std::string::npos) << what;
+            EXPECT_NE(what.find("fp32"), std::string::npos) << what;
+            EXPECT_NE(what.find("try reusing self-attention, one view"), std::string::npos) << what;
+        }
+        EXPECT_EQ(lastStep, at == 0 ? -1 : 1) << "the run stopped at the injected step";
+    }
+    testing::injectOutOfMemoryAtStep(-1);
+    const auto ok = seg.segment(testImage(24, 40), {"sky"}, fastOptions(2), cb);
+    EXPECT_EQ(ok.history.size(), 2u);
+}
+
 TEST(Segmenter, BadClassListsAreClearErrors)
 {
     auto expectInvalid = [](const std::vector<std::string>& classes, const std::string& needle) {

@@ -5,7 +5,9 @@
 #include "invseg/segment_options.h"
 #include "invseg/segment_tensors.h"
 #include "invseg/segmenter.h"
+#include "invseg/tensor_file.h"
 #include "invseg/threads.h"
+#include "invseg/tokenizer.h"
 #include "invseg/toy_world.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +15,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 namespace invseg {
 namespace {
@@ -35,6 +38,46 @@ LabelMap toToyIds(LabelMap pred, const std::vector<int>& present)
     for (auto& l : pred.labels)
         l = l == 0 ? kIgnoreLabel : static_cast<uint8_t>(present[l - 1u] - 1);
     return pred;
+}
+
+// The text encoder's token embedding was frozen at its random initialisation, and its file keeps only the rows that
+// toy-world text uses (packaging/toy/compact_text_encoder.py zeroes the rest and gzips the file): every token of the
+// captions of 300 train scenes, of every class and colour word, and of InvSeg's template must still have its row.
+TEST(ShippedToyModel, EmbedsEveryTokenTheToyWorldUses)
+{
+    const fs::path file = kModel / "text_encoder" / "model.safetensors.gz";
+    if (!fs::exists(kModel / "model_index.json"))
+        GTEST_SKIP() << "no bundled model at " << kModel;
+    ASSERT_TRUE(fs::exists(file)) << "the bundled text encoder is stored compacted as " << file;
+    const auto table = openTensorFile(file.string())->tensor("text_model.embeddings.token_embedding.weight");
+    ASSERT_EQ(table.size(0), 49408);
+    const auto nonzeroRows = table.to(torch::kFloat).abs().sum(1).ne(0);
+    const auto& tokenizer = ClipTokenizer::bundled();
+    std::set<int64_t> used;
+    auto add = [&](const std::string& text) {
+        for (int64_t id : tokenizer.encode(text))
+            used.insert(id);
+    };
+    add("a photograph of background and");
+    for (size_t c = 0; c < toy::classNames().size(); ++c) {
+        add(toy::classNames()[c]);
+        for (const auto& term : toy::classTerms(static_cast<int>(c)))
+            add(term);
+    }
+    for (const auto& colour : toy::colourNames())
+        add(colour);
+    for (uint64_t seed = 0; seed < 300; ++seed)
+        add(toy::generateScene(seed, 64).caption);
+    ASSERT_GT(used.size(), 50u);
+    int missing = 0;
+    for (int64_t id : used)
+        if (!nonzeroRows[id].item<bool>()) {
+            ADD_FAILURE() << "token " << id << " ('" << tokenizer.tokenString(id) << "') has a zero row";
+            ++missing;
+        }
+    EXPECT_EQ(missing, 0);
+    // and the file is compact: most rows are zero
+    EXPECT_LT(nonzeroRows.sum().item<int64_t>(), 2000);
 }
 
 TEST(ShippedToyModel, SegmentsTheBundledSamplesAtLeastTwiceAsWellAsChance)
