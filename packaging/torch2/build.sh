@@ -7,8 +7,8 @@
 # needed). Every CUDA code path compiles (INVSEG_REQUIRE_CUDA); the peer tests (ctest -L peer) use the venv's Python.
 # Reconfigures only when the torch in the venv or the arguments changed; the build itself is incremental (and through
 # ccache when it is installed: INVSEG_CCACHE), so a rerun with nothing changed takes seconds.
-# Environment: JOBS (default nproc), INVSEG_VENV (the venv; default .venv at the repository root), CUDA_HOME (a CUDA
-# toolkit to use instead of the venv's).
+# Environment: JOBS (default nproc), INVSEG_VENV (the venv; default .venv at the repository root), INVSEG_CUDA_HOME (a
+# CUDA toolkit to use instead of the venv's; CUDA_HOME is ignored).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-torch2}
@@ -26,12 +26,14 @@ if [[ $("$venv/bin/python" -c 'import torch; print(int(torch.compiled_with_cxx11
   exit 1
 fi
 torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
-cuda_home=${CUDA_HOME:-}
+# Not CUDA_HOME: machines with a system toolkit often set it for everything (and PATH to its bin/), and the GPU flavour
+# must build from the venv alone, as a user's machine without a toolkit does (check-deps.sh --venv fails otherwise).
+cuda_home=${INVSEG_CUDA_HOME:-}
 if [[ -z $cuda_home ]]; then
   cuda_home=$("$venv/bin/python" -c 'import nvidia, os; print(os.path.join(list(nvidia.__path__)[0], "cu13"))' 2>/dev/null || true)
   if [[ ! -x $cuda_home/bin/nvcc ]]; then
     echo "torch2 build: the venv $venv has no CUDA compiler ($cuda_home/bin/nvcc); packaging/torch2/make-venv.sh" \
-         "installs it (nvidia-cuda-nvcc in requirements.txt), or set CUDA_HOME to a CUDA toolkit" >&2
+         "installs it (nvidia-cuda-nvcc in requirements.txt), or set INVSEG_CUDA_HOME to a CUDA toolkit" >&2
     exit 1
   fi
 fi
