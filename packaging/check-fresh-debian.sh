@@ -118,6 +118,13 @@ mount_system() {  # mount_system ROOT
   mount_in "$1" dev/pts --bind /dev/pts
   mount_in "$1" dev/shm -t tmpfs -o mode=1777 tmpfs
   cp -L /etc/resolv.conf "$1/etc/resolv.conf"
+  # The host's network trust, as its resolv.conf: CA certificates added by hand (a TLS-inspecting proxy's) and pip's
+  # configuration naming the bundle, so that pip reaches PyPI from the chroot as from the host. No package comes this way.
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$1/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/"
+  fi
+  if [[ -f /etc/pip.conf ]]; then cp /etc/pip.conf "$1/etc/pip.conf"; fi
 }
 cache_env=()
 in_root() {  # in_root ROOT COMMAND: a shell in the chroot with a clean environment
@@ -184,6 +191,7 @@ mkdir -p "$work/apt-archives/partial"
 mount_in "$root" var/cache/apt/archives --bind "$work/apt-archives"
 mkdir -p "$work/pip-cache"
 mount_in "$root" root/.cache/pip --bind "$work/pip-cache"
+in_root "$root" 'if command -v update-ca-certificates >/dev/null; then update-ca-certificates >/dev/null 2>&1 || true; fi'
 in_root "$root" 'cd /root/invseg-studio && git log -1 --format="check-fresh-debian: clone at %h %s" &&
   for t in make git; do command -v $t >/dev/null || exit 1; done; echo "check-fresh-debian: $(nproc) cores"'
 phase "copy + clone" "done"
