@@ -11,7 +11,9 @@ root=$(cd "$here/../.." && pwd)
 venv=${1:-${INVSEG_VENV:-$root/.venv}}
 req=$here/requirements.txt
 stamp=$venv/.requirements.sha256
-want=$(sha256sum "$req" | cut -d' ' -f1)
+# The stamp also names this script's own steps after pip (the toolkit links below): a venv made before they changed is
+# brought up to date (pip then installs nothing).
+want="$(sha256sum "$req" | cut -d' ' -f1) toolkit-links-2"
 
 if [[ -x $venv/bin/python && -f $stamp && $(cat "$stamp") == "$want" ]]; then
   echo "make-venv: $venv is up to date"
@@ -27,12 +29,14 @@ export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip} PIP_DISABLE_PIP_VERSION_
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q -r "$req"
 # NVIDIA's wheels lay out site-packages/nvidia/cu13 as a CUDA toolkit (bin/nvcc, include, lib), but leave out the
-# unversioned library names (libcudart.so) that CMake's FindCUDAToolkit looks for: link each lib*.so.N to one.
+# unversioned library names (libcudart.so) that CMake's FindCUDAToolkit looks for, and lib64/, where nvcc's own
+# nvcc.profile looks for the libraries it links (libcudart_static.a): link each lib*.so.N to one, and lib64 to lib.
 cu13=$("$venv/bin/python" -c 'import nvidia, os; print(os.path.join(list(nvidia.__path__)[0], "cu13"))' 2>/dev/null || true)
 if [[ -d $cu13/lib ]]; then
   for f in "$cu13"/lib/lib*.so.[0-9]*; do
     [[ -e ${f%%.so.*}.so ]] || ln -s "$(basename "$f")" "${f%%.so.*}.so"
   done
+  [[ -e $cu13/lib64 ]] || ln -s lib "$cu13/lib64"
 fi
 echo "$want" > "$stamp"
 echo "make-venv: $venv ready ($("$venv/bin/python" -c 'import torch; print("torch", torch.__version__)'))"
