@@ -55,10 +55,11 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent)
     m_deviceNote->setWordWrap(true);
     m_deviceNote->hide();
     form->addRow(tr("Device"), m_device);
-    form->addRow(m_deviceNote);
     form->addRow(tr("Precision"), m_dtype);
     form->addRow(m_baseline);
     layout->addLayout(form);
+    // Under the form, not in it: a word-wrapped label gets its full height in a box layout.
+    layout->addWidget(m_deviceNote);
 
     auto* buttons = new QHBoxLayout;
     m_run = new QPushButton(tr("Run"), this);
