@@ -1,5 +1,5 @@
-// `invseg evaluate --dataset SPEC --method baseline|invseg|chance`: dataset-level mIoU of the baseline, of InvSeg, or
-// of guessing.
+// `invseg evaluate --dataset SPEC --method baseline|invseg|chance|layout`: dataset-level mIoU of the baseline, of
+// InvSeg, of guessing, or of the toy world's image-blind layout rule.
 #include "args.h"
 #include "cli.h"
 #include "commands.h"
@@ -26,7 +26,7 @@ namespace {
 
 std::string help()
 {
-    return R"(usage: invseg evaluate --dataset SPEC --method baseline|invseg|chance [--limit N] [--json FILE] [options]
+    return R"(usage: invseg evaluate --dataset SPEC --method baseline|invseg|chance|layout [--limit N] [--json FILE] [options]
 
 Segments every image of a benchmark and prints the per-class IoU table (Markdown) and the mIoU, computed
 the dataset-level way: intersections and unions summed over all images, then the mean over the classes
@@ -37,10 +37,14 @@ that occur; ground-truth label 255 is ignored.
                    the test split is seeds 2000000000-2000999999, validation 1000000000-1000999999)
   --method M       baseline (no optimisation), invseg (default), or chance (every pixel a label drawn
                    uniformly among the prompted classes and background, seeded by --seed: the score of
-                   guessing, to read the others against)
+                   guessing), or layout (toy world only: the image-blind rule that reads no pixel, the prompted
+                   top stuff above 45 % of the height, the far ground to 70 %, the near ground below, no things:
+                   the floor that a model's maps must clear, since the class list alone already says that much)
   --split NAME     the split file / folder of a dataset on disk (default val)
   --limit N        only the first N images
-  --json FILE      also write {"miou", "per_class", "seconds_per_image", "options", ...} to FILE
+  --json FILE      also write {"miou", "per_class", "seconds_per_image", "options", ...} to FILE; on the toy world
+                   also "miou_things", "miou_stuff" and "background_rate" (per true class, the percent of its
+                   pixels labelled background)
   --toy-size PX    size of generated toy scenes (default: the model's native size)
   --model PATH     the model (default: the bundled toy model)
   --steps K --lr X --timestep T --views 1|2 --seed S --image-size stretch|pad --config FILE
@@ -84,8 +88,8 @@ int cmdEvaluate(const Argv& argv)
     if (!args.has("dataset"))
         throw UsageError("give the dataset with --dataset SPEC");
     const std::string method = args.value("method", "invseg");
-    if (method != "baseline" && method != "invseg" && method != "chance")
-        throw UsageError("--method must be baseline, invseg or chance, got '" + method + "'");
+    if (method != "baseline" && method != "invseg" && method != "chance" && method != "layout")
+        throw UsageError("--method must be baseline, invseg, chance or layout, got '" + method + "'");
     const int limit = args.intValue("limit", 0);
     if (limit < 0)
         throw UsageError("--limit must be non-negative");
@@ -97,6 +101,8 @@ int cmdEvaluate(const Argv& argv)
 
     const DatasetSpec spec = parseDatasetSpec(args.value("dataset"));
     const bool toy = spec.kind == DatasetKind::Toy;
+    if (method == "layout" && !toy)
+        throw UsageError("--method layout is the toy world's rule: use it with --dataset toy:seeds=A-B");
     std::vector<uint64_t> seeds;
     Dataset dataset;
     if (toy) {
@@ -161,6 +167,8 @@ int cmdEvaluate(const Argv& argv)
         pred.height = gt.height;
         if (present.empty()) {
             pred.labels.assign(gt.labels.size(), 0); // nothing but background / ignore: nothing to prompt with
+        } else if (method == "layout") {
+            pred = toyLayoutGuess(gt.width, gt.height, present);
         } else if (method == "chance") {
             std::uniform_int_distribution<size_t> draw(0, present.size()); // 0 = background, i = present[i - 1]
             pred.labels.resize(gt.labels.size());
@@ -200,10 +208,18 @@ int cmdEvaluate(const Argv& argv)
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+    // The toy world's stuff (sky .. road) and things (ball .. boat), in scored ids (toy id - 1).
+    std::vector<int> stuff, things;
+    for (int c = int(toy::ClassId::Sky); c <= int(toy::ClassId::Road); ++c)
+        stuff.push_back(c - 1);
+    for (int c = int(toy::ClassId::Ball); c < int(toy::ClassId::Count); ++c)
+        things.push_back(c - 1);
     std::cout << "## " << args.value("dataset") << ", " << method << " (" << count << " images)\n\n"
               << confusion.toMarkdown(scoredNames) << "\n"
-              << std::fixed << std::setprecision(2) << "mIoU " << confusion.meanIou() << " %, "
-              << segmentSeconds / static_cast<double>(count) << " s per image (" << model->device() << ")\n";
+              << std::fixed << std::setprecision(2) << "mIoU " << confusion.meanIou() << " %";
+    if (toy)
+        std::cout << " (things " << confusion.meanIou(things) << ", stuff " << confusion.meanIou(stuff) << ")";
+    std::cout << ", " << segmentSeconds / static_cast<double>(count) << " s per image (" << model->device() << ")\n";
     if (!jsonPath.empty()) {
         auto j = confusion.toJson(scoredNames);
         j["dataset"] = args.value("dataset");
@@ -214,6 +230,20 @@ int cmdEvaluate(const Argv& argv)
         j["options"] = options.toJson();
         j["model"] = model->path();
         j["background_scored"] = !toy;
+        if (toy) {
+            auto mean = [](double v) {
+                return std::isnan(v) ? nlohmann::json() : nlohmann::json(std::round(v * 1e4) / 1e4);
+            };
+            j["miou_things"] = mean(confusion.meanIou(things));
+            j["miou_stuff"] = mean(confusion.meanIou(stuff));
+            nlohmann::json rate = nlohmann::json::object();
+            for (int c = 0; c < scored; ++c)
+                if (const uint64_t n = confusion.groundTruthPixels(c); n > 0)
+                    rate[scoredNames[size_t(c)]] = std::round(1e6 * double(confusion.outOfRangePredictions(c)) /
+                                                              double(n)) /
+                                                   1e4;
+            j["background_rate"] = rate;
+        }
         writeJsonAtomic(jsonPath, j);
     }
     return kExitOk;

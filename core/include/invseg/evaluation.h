@@ -64,6 +64,11 @@ public:
 
     /// Mean of iou() over the present classes, in percent (mmsegmentation's nanmean); NaN when nothing was counted.
     double meanIou() const;
+    /// The same mean over the present classes among `classes` (ids in 0..numClasses-1; Error(InvalidInput) for one out
+    /// of range): the things' or the stuff's mIoU. NaN when none of them is present.
+    double meanIou(const std::vector<int>& classes) const;
+    /// Ground-truth pixels of class c whose prediction was out of range (on the toy world: labelled background).
+    uint64_t outOfRangePredictions(int c) const;
 
     /// Correct pixels / counted pixels, in percent (NaN when nothing was counted).
     double pixelAccuracy() const;
@@ -89,6 +94,15 @@ private:
     std::vector<uint64_t> m_counts;
     uint64_t m_images = 0, m_counted = 0, m_ignored = 0, m_invalidPredictions = 0;
 };
+
+// ---- Image-blind floor ----------------------------------------------------------------------------------------------
+
+/// The toy world's layout rule, a floor that reads no pixel: it knows only the prompted classes (toy ids) and the
+/// image size. The prompted top stuff (sky or wall) above 45 % of the height, the far ground from 45 % to 70 %, the
+/// near ground below, no things. Of the prompted grounds the far one is the first in the order water, grass, sand, road
+/// and the near one the last (one ground fills both bands); without a top stuff the grounds start at the top, without a
+/// ground the top stuff fills the image. Labels are toy ids (0 where nothing is prompted).
+LabelMap toyLayoutGuess(int width, int height, const std::vector<int>& promptedToyIds);
 
 // ---- Class lists --------------------------------------------------------------------------------------------------
 

@@ -172,6 +172,28 @@ double ConfusionMatrix::meanIou() const
     return n > 0 ? sum / n : kNaN;
 }
 
+double ConfusionMatrix::meanIou(const std::vector<int>& classes) const
+{
+    const std::vector<double> ious = iou();
+    double sum = 0;
+    int n = 0;
+    for (int c : classes) {
+        count(c, 0); // range check
+        if (!std::isnan(ious[size_t(c)])) {
+            sum += ious[size_t(c)];
+            ++n;
+        }
+    }
+    return n > 0 ? sum / n : kNaN;
+}
+
+uint64_t ConfusionMatrix::outOfRangePredictions(int c) const
+{
+    count(c, 0); // range check
+    const size_t stride = size_t(m_numClasses + 1);
+    return m_counts[size_t(c) * stride + size_t(m_numClasses)];
+}
+
 double ConfusionMatrix::pixelAccuracy() const
 {
     if (m_counted == 0)

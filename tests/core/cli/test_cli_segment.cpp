@@ -530,4 +530,38 @@ TEST(CliEvaluate, ChanceIsSeededAndScoresGuessingNearItsExpectedValue)
     EXPECT_EQ(a["method"], "chance");
 }
 
+TEST(CliEvaluate, LayoutFloorReadsNoPixelAndReportsThingsStuffAndBackgroundRates)
+{
+    REQUIRE_GOLDEN_MODEL(model);
+    ScratchDir dir;
+    const auto json = dir.file("layout.json");
+    const auto r = runCli({"evaluate", "--dataset", "toy:seeds=1000000000-1000000019", "--method", "layout", "--model",
+                           model, "--json", json, "--quiet"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("(things "));
+    const auto j = readJson(json);
+    EXPECT_EQ(j["method"], "layout");
+    // No thing is ever guessed: every thing that occurs scores 0; the stuff bands score well above it.
+    ASSERT_TRUE(j["miou_things"].is_number());
+    EXPECT_EQ(j["miou_things"].get<double>(), 0.0);
+    ASSERT_TRUE(j["miou_stuff"].is_number());
+    EXPECT_GT(j["miou_stuff"].get<double>(), 30.0);
+    // Every prompted image has a ground or a top stuff, so no pixel is labelled background.
+    ASSERT_TRUE(j["background_rate"].is_object());
+    for (const auto& [name, rate] : j["background_rate"].items())
+        EXPECT_EQ(rate.get<double>(), 0.0) << name;
+    // A baseline run reports the same keys (and labels some pixels background where its maps say so).
+    const auto base = dir.file("base.json");
+    ASSERT_EQ(runCli({"evaluate", "--dataset", "toy:seeds=1000000000-1000000001", "--method", "baseline", "--model",
+                      model, "--json", base, "--quiet"})
+                  .exitCode,
+              0);
+    const auto b = readJson(base);
+    EXPECT_TRUE(b.contains("miou_things") && b.contains("miou_stuff") && b["background_rate"].is_object());
+    // The rule belongs to the toy world.
+    EXPECT_EQ(
+        runCli({"evaluate", "--dataset", "voc:" + dir.file("no-voc"), "--method", "layout", "--model", model}).exitCode,
+        2);
+}
+
 } // namespace invseg::test

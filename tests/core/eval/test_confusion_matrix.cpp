@@ -4,6 +4,7 @@
 
 #include "invseg/error.h"
 #include "invseg/evaluation.h"
+#include "invseg/toy_world.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -176,4 +177,51 @@ TEST(ConfusionMatrix, MarkdownTable)
                   "| dog\\|hound | 66.67 |\n"
                   "| bird | – |\n"
                   "| **mIoU** | **55.56** |\n");
+}
+
+TEST(ConfusionMatrix, SubsetMeansAndOutOfRangePredictionsPerClass)
+{
+    ConfusionMatrix m(3);
+    LabelMap gt, pred;
+    gt.width = pred.width = 4;
+    gt.height = pred.height = 1;
+    gt.labels = {0, 1, 2, 2};
+    pred.labels = {0, 1, 2, 200}; // one pixel of class 2 predicted out of range (toy: background)
+    m.add(pred, gt);
+    // IoU: class 0 100, class 1 100, class 2 50 (1 hit of 2 ground-truth pixels).
+    EXPECT_DOUBLE_EQ(m.meanIou({0, 1}), 100.0);
+    EXPECT_DOUBLE_EQ(m.meanIou({2}), 50.0);
+    EXPECT_DOUBLE_EQ(m.meanIou({1, 2}), 75.0);
+    EXPECT_TRUE(std::isnan(ConfusionMatrix(3).meanIou({0, 1, 2}))) << "nothing present";
+    EXPECT_EQ(m.outOfRangePredictions(2), 1u);
+    EXPECT_EQ(m.outOfRangePredictions(0), 0u);
+    expectError([&] { m.meanIou({3}); }, ErrorKind::InvalidInput, {"3"});
+}
+
+TEST(ToyLayoutGuess, TopStuffFarAndNearGroundByHeightAndNoThings)
+{
+    using invseg::toy::ClassId;
+    const int sky = int(ClassId::Sky), grass = int(ClassId::Grass), water = int(ClassId::Water),
+              road = int(ClassId::Road), ball = int(ClassId::Ball);
+    auto rowLabel = [](const LabelMap& m, int y) { return int(m.labels[size_t(y) * size_t(m.width)]); };
+    // Sky, two grounds and a thing: sky to 45 %, the far ground (water before road) to 70 %, the near one below.
+    auto m = invseg::toyLayoutGuess(10, 100, {sky, road, water, ball});
+    ASSERT_EQ(m.labels.size(), 1000u);
+    EXPECT_EQ(rowLabel(m, 0), sky);
+    EXPECT_EQ(rowLabel(m, 44), sky);
+    EXPECT_EQ(rowLabel(m, 45), water);
+    EXPECT_EQ(rowLabel(m, 69), water);
+    EXPECT_EQ(rowLabel(m, 70), road);
+    EXPECT_EQ(rowLabel(m, 99), road);
+    for (uint8_t l : m.labels)
+        EXPECT_NE(int(l), ball);
+    // One ground fills both bands; no top stuff: the grounds start at the top; no ground: the top stuff fills all.
+    m = invseg::toyLayoutGuess(4, 20, {sky, grass});
+    EXPECT_EQ(rowLabel(m, 10), grass);
+    EXPECT_EQ(rowLabel(m, 19), grass);
+    m = invseg::toyLayoutGuess(4, 20, {grass, road});
+    EXPECT_EQ(rowLabel(m, 0), grass);
+    EXPECT_EQ(rowLabel(m, 19), road);
+    m = invseg::toyLayoutGuess(4, 20, {sky, ball});
+    EXPECT_EQ(rowLabel(m, 19), sky);
 }
