@@ -190,6 +190,12 @@ T = {
     'Step %1 / %2 · %3 ms/step · ETA %4 s': ('Schritt %1 / %2 · %3 ms/Schritt · Rest %4 s', '第 %1 / %2 步 · %3 毫秒/步 · 剩余 %4 秒'),
     'unknown error while loading %1': ('unbekannter Fehler beim Laden von %1', '加载 %1 时发生未知错误'),
     'No model is loaded.': ('Kein Modell geladen.', '未加载模型。'),
+    'Cannot read or write a file: %1': ('Eine Datei kann nicht gelesen oder geschrieben werden: %1', '无法读取或写入文件：%1'),
+    'A file is damaged or not what it claims to be: %1': ('Eine Datei ist beschädigt oder nicht, was sie zu sein vorgibt: %1', '文件已损坏或与其声称的格式不符：%1'),
+    'The checkpoint does not fit this kind of model: %1': ('Der Checkpoint passt nicht zu dieser Modellart: %1', '该检查点与此类模型不匹配：%1'),
+    'Invalid input: %1': ('Ungültige Eingabe: %1', '输入无效：%1'),
+    'Not supported by this build: %1': ('Von diesem Build nicht unterstützt: %1', '此版本不支持：%1'),
+    'Out of memory (try a smaller image size, one view or another device): %1': ('Zu wenig Speicher (kleinere Bildgröße, eine Ansicht oder ein anderes Gerät versuchen): %1', '内存不足（请尝试更小的图像尺寸、单视图或其他设备）：%1'),
     'The image is empty.': ('Das Bild ist leer.', '图像为空。'),
     'unknown error while segmenting': ('unbekannter Fehler beim Segmentieren', '分割时发生未知错误'),
 }
