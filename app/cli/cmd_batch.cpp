@@ -194,8 +194,8 @@ int cmdBatch(const Argv& argv)
     if (setup.formats.coco) {
         // The numbering writeImageOutputs gave this run's labels; images labelled elsewhere (hand-edited in the app,
         // done with other classes) are matched to it by the names in their own NAME.label.classes.txt.
-        std::vector<std::string> classNames =
-            numberedClassNames(setup.outDir, Segmenter::normalizeClasses(setup.classes));
+        std::vector<std::string> classNames = numberedClassNames(setup.outDir,
+                                                                 Segmenter::normalizeClasses(setup.classes));
         std::vector<LabelMap> maps;
         std::vector<std::string> names;
         for (const auto& p : mine) {

@@ -34,8 +34,8 @@ const std::set<std::string> kSegmentValueOptions = {
     "classes",       "classes-file", "model",    "steps",      "device", "dtype", "config",
     "out",           "format",       "lr",       "timestep",   "views",  "seed",  "image-size",
     "overlay-alpha", "epsilon",      "colormap", "heads-from", "threads"};
-const std::set<std::string> kSegmentFlags = {"help",      "quiet",           "baseline", "channels-last",
-                                             "overwrite", "overwrite-edited"};
+const std::set<std::string> kSegmentFlags = {"help",          "quiet",     "baseline",
+                                             "channels-last", "overwrite", "overwrite-edited"};
 
 const char* kSegmentOptionsHelp =
     R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)

@@ -40,7 +40,7 @@ struct SegmentSetup {
     double labelmeEpsilon = 0.0;
     std::string colormap = "viridis";
     bool quiet = false;
-    bool overwrite = false; ///< --overwrite: replace our own outputs of an image already done (never an input)
+    bool overwrite = false;       ///< --overwrite: replace our own outputs of an image already done (never an input)
     bool overwriteEdited = false; ///< --overwrite-edited: also replace labels marked as edited by hand
 };
 

@@ -88,11 +88,11 @@ TEST(AppAndCli, SaveAndSegmentWriteTheSameFilesAndLabelBytes)
 
     // The same run from the CLI: the app's report repeats it (--config), on as many threads as the app's worker uses.
     const int cores = invseg::availableCores();
-    const auto r = invseg::test::runCli(
-        {"segment", "--image", image.toStdString(), "--classes", "sky,grass", "--model",
-         invseg::ui::test::goldenModelPath().toStdString(), "--config",
-         QDir(gui).filePath(QStringLiteral("scene.report.json")).toStdString(), "--threads",
-         std::to_string(std::max(1, cores - 1)), "--format", "voc,labelme", "--out", cli.toStdString(), "--quiet"});
+    const auto r = invseg::test::runCli({"segment", "--image", image.toStdString(), "--classes", "sky,grass", "--model",
+                                         invseg::ui::test::goldenModelPath().toStdString(), "--config",
+                                         QDir(gui).filePath(QStringLiteral("scene.report.json")).toStdString(),
+                                         "--threads", std::to_string(std::max(1, cores - 1)), "--format", "voc,labelme",
+                                         "--out", cli.toStdString(), "--quiet"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
 
     const QStringList expected{QStringLiteral("scene.json"), QStringLiteral("scene.label.classes.txt"),

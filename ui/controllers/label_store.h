@@ -38,7 +38,7 @@ struct LabelSaveRequest {
 
 /// What a save wrote: the labels and class names as written (numbered by the folder's classes.txt), for COCO.
 struct LabelSaveResult {
-    QStringList written;      ///< every file written
+    QStringList written; ///< every file written
     std::vector<std::string> classNames;
     invseg::LabelMap labels;
 };

@@ -81,9 +81,11 @@ QString describe(const Error& e)
     const QString what = QString::fromStdString(e.what());
     switch (e.kind()) {
     case ErrorKind::Io: return SegmentationWorker::tr("Cannot read or write a file: %1").arg(what);
-    case ErrorKind::Format: return SegmentationWorker::tr("A file is damaged or not what it claims to be: %1").arg(what);
+    case ErrorKind::Format:
+        return SegmentationWorker::tr("A file is damaged or not what it claims to be: %1").arg(what);
     case ErrorKind::Key:
-    case ErrorKind::Shape: return SegmentationWorker::tr("The checkpoint does not fit this kind of model: %1").arg(what);
+    case ErrorKind::Shape:
+        return SegmentationWorker::tr("The checkpoint does not fit this kind of model: %1").arg(what);
     case ErrorKind::InvalidInput: return SegmentationWorker::tr("Invalid input: %1").arg(what);
     case ErrorKind::Unsupported: return SegmentationWorker::tr("Not supported by this build: %1").arg(what);
     case ErrorKind::OutOfMemory:

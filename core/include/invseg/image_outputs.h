@@ -43,16 +43,16 @@ enum class ForeignLabelme {
 
 /// Everything needed to write one image's outputs.
 struct ImageOutputRequest {
-    std::string imagePath;             ///< the input image: names the outputs, never replaced
-    std::string outDir;                ///< "" = beside the image
-    const Image* image = nullptr;      ///< its pixels (sizes, the labelme size, the overlay); borrowed, not null
-    const LabelMap* labels = nullptr;  ///< the labels at the image's size; borrowed, not null
+    std::string imagePath;               ///< the input image: names the outputs, never replaced
+    std::string outDir;                  ///< "" = beside the image
+    const Image* image = nullptr;        ///< its pixels (sizes, the labelme size, the overlay); borrowed, not null
+    const LabelMap* labels = nullptr;    ///< the labels at the image's size; borrowed, not null
     std::vector<std::string> classNames; ///< label i ↔ classNames[i], background first (1 to 255 names)
 
-    bool voc = true;      ///< NAME.label.png + NAME.label.classes.txt
-    bool overlay = false; ///< NAME.overlay.png
+    bool voc = true;       ///< NAME.label.png + NAME.label.classes.txt
+    bool overlay = false;  ///< NAME.overlay.png
     bool heatmaps = false; ///< NAME.heat.CLASS.png, one per class name (needs maps)
-    bool labelme = false; ///< NAME.json
+    bool labelme = false;  ///< NAME.json
 
     float overlayAlpha = 0.5f;
     /// colors[i] = the overlay colour of classNames[i]; empty = the VOC colour of each written index.
@@ -79,13 +79,13 @@ struct ImageOutputRequest {
 
 /// What writeImageOutputs did.
 struct ImageOutputResult {
-    std::vector<std::string> written;    ///< every path written, in order (the report last)
-    std::vector<std::string> classNames; ///< the numbering written (background first)
-    LabelMap labels;                     ///< the labels as written (renumbered)
+    std::vector<std::string> written;     ///< every path written, in order (the report last)
+    std::vector<std::string> classNames;  ///< the numbering written (background first)
+    LabelMap labels;                      ///< the labels as written (renumbered)
     std::vector<std::string> keptForeign; ///< files not ours that were left as they are (ForeignLabelme::Keep)
-    std::string folderClassesWritten;    ///< the folder's class list when it was created now
-    std::string folderClassesError;      ///< why it could not be created (the outputs are written all the same)
-    nlohmann::json report;               ///< the report as written
+    std::string folderClassesWritten;     ///< the folder's class list when it was created now
+    std::string folderClassesError;       ///< why it could not be created (the outputs are written all the same)
+    nlohmann::json report;                ///< the report as written
 };
 
 /// What an image's existing outputs say about its labels.
@@ -115,9 +115,9 @@ std::vector<std::string> readClassList(const std::string& path);
 std::vector<std::string> numberedClassNames(const std::string& outDir, const std::vector<std::string>& classNames);
 
 /// The checks writeImageOutputs makes before writing anything (they read only the paths, the formats, the class names
-/// and the policies: image, labels and maps may be null, so a front end can check every image before any work): every path replaceable (checkReplaceable with
-/// request.inputs and the image), a foreign NAME.json refused or noted, hand-edited labels refused unless
-/// replaceEdited. Throws Error(InvalidInput) naming the file.
+/// and the policies: image, labels and maps may be null, so a front end can check every image before any work): every
+/// path replaceable (checkReplaceable with request.inputs and the image), a foreign NAME.json refused or noted,
+/// hand-edited labels refused unless replaceEdited. Throws Error(InvalidInput) naming the file.
 void checkImageOutputs(const ImageOutputRequest& request);
 
 /// Checks, renumbers, writes every requested output and the report, all or nothing (see the top of this file).

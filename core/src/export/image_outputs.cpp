@@ -88,12 +88,14 @@ void checkRequest(const ImageOutputRequest& r)
         r.labels->labels.size() != size_t(r.labels->width) * size_t(r.labels->height))
         throw Error(ErrorKind::InvalidInput, r.imagePath + ": empty or inconsistent image or label map");
     if (r.classNames.empty() || r.classNames.size() > 255)
-        throw Error(ErrorKind::InvalidInput, r.imagePath + ": 1 to 255 class names are needed (background first), got " +
+        throw Error(ErrorKind::InvalidInput, r.imagePath +
+                                                 ": 1 to 255 class names are needed (background first), got " +
                                                  std::to_string(r.classNames.size()));
     if (r.heatmaps && (!r.maps || r.maps->empty() || r.maps->channels != int(r.classNames.size()) ||
                        r.maps->width != r.image->width || r.maps->height != r.image->height ||
                        r.maps->data.size() != size_t(r.maps->channels) * r.maps->planeSize()))
-        throw Error(ErrorKind::InvalidInput, r.imagePath + ": heat maps need one map per class name at the image's size");
+        throw Error(ErrorKind::InvalidInput,
+                    r.imagePath + ": heat maps need one map per class name at the image's size");
     if (!r.colors.empty() && r.colors.size() < r.classNames.size())
         throw Error(ErrorKind::InvalidInput, r.imagePath + ": fewer overlay colours than class names");
 }
@@ -154,8 +156,8 @@ nlohmann::json stageOutputs(const ImageOutputRequest& r, const LabelFiles& files
     const LabelMap& labels = res.labels;
     nlohmann::json outputs = nlohmann::json::object();
     if (r.voc) {
-        staged.stage(files.labelPng, pngBytes(labels.width, labels.height, png::kPalette, labels.labels.data(),
-                                              vocPalette()));
+        staged.stage(files.labelPng,
+                     pngBytes(labels.width, labels.height, png::kPalette, labels.labels.data(), vocPalette()));
         std::string list;
         for (const auto& name : res.classNames) {
             if (name.find_first_of("\r\n") != std::string::npos)

@@ -50,9 +50,8 @@ TEST(CliBatch, OverwriteNeverReplacesLabelsEditedByHand)
         writeImage(dir, std::string("in/") + name, 20, 16);
     const auto out = dir.file("out");
     auto batch = [&](std::vector<std::string> extra) {
-        std::vector<std::string> args = {"batch",   "--input", dir.file("in"), "--out", out,        "--classes",
-                                         "sky",     "--model", model,          "--steps", "1",      "--format",
-                                         "voc,labelme"};
+        std::vector<std::string> args = {"batch",   "--input", dir.file("in"), "--out", out,        "--classes",  "sky",
+                                         "--model", model,     "--steps",      "1",     "--format", "voc,labelme"};
         args.insert(args.end(), extra.begin(), extra.end());
         return runCli(args);
     };
@@ -115,8 +114,8 @@ TEST(CliSegment, NumbersClassesByTheOutputFoldersClassList)
     const std::string list = "background\ngrass\n# the project's classes\nsky\n";
     writeBytes(dir.file("project/classes.txt"), list);
     auto segment = [&](const std::string& out) {
-        return runCli({"segment", "--image", image, "--classes", "sky,tree", "--model", model, "--steps", "1",
-                       "--out", out, "--format", "voc,coco", "--quiet"});
+        return runCli({"segment", "--image", image, "--classes", "sky,tree", "--model", model, "--steps", "1", "--out",
+                       out, "--format", "voc,coco", "--quiet"});
     };
     auto r = segment(dir.file("plain"));
     ASSERT_EQ(r.exitCode, 0) << r.err;
