@@ -1,5 +1,6 @@
-// Labels on disk: reading an image's saved labels back and writing them (in place or into a folder), by the one
-// naming convention of invseg/label_files.h (NAME.label.png + NAME.label.classes.txt + NAME.json + classes.txt).
+// Labels on disk: reading an image's saved labels back and writing them (in place or into a folder) through the
+// engine's writer of the CLI too (invseg/image_outputs.h: NAME.label.png + NAME.label.classes.txt + NAME.json +
+// NAME.report.json + classes.txt).
 #pragma once
 
 #include "invseg/image.h"
