@@ -899,6 +899,30 @@ Sie bleiben erhalten; nichts ging verloren.</translation>
     <context>
         <name>invseg::ui::SegmentationWorker</name>
         <message>
+            <source>Cannot read or write a file: %1</source>
+            <translation>Eine Datei kann nicht gelesen oder geschrieben werden: %1</translation>
+        </message>
+        <message>
+            <source>A file is damaged or not what it claims to be: %1</source>
+            <translation>Eine Datei ist beschädigt oder nicht, was sie zu sein vorgibt: %1</translation>
+        </message>
+        <message>
+            <source>The checkpoint does not fit this kind of model: %1</source>
+            <translation>Der Checkpoint passt nicht zu dieser Modellart: %1</translation>
+        </message>
+        <message>
+            <source>Invalid input: %1</source>
+            <translation>Ungültige Eingabe: %1</translation>
+        </message>
+        <message>
+            <source>Not supported by this build: %1</source>
+            <translation>Von diesem Build nicht unterstützt: %1</translation>
+        </message>
+        <message>
+            <source>Out of memory (try a smaller image size, one view or another device): %1</source>
+            <translation>Zu wenig Speicher (kleinere Bildgröße, eine Ansicht oder ein anderes Gerät versuchen): %1</translation>
+        </message>
+        <message>
             <source>unknown error while loading %1</source>
             <translation>unbekannter Fehler beim Laden von %1</translation>
         </message>

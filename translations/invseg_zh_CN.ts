@@ -899,6 +899,30 @@ They are kept; nothing was lost.</source>
     <context>
         <name>invseg::ui::SegmentationWorker</name>
         <message>
+            <source>Cannot read or write a file: %1</source>
+            <translation>无法读取或写入文件：%1</translation>
+        </message>
+        <message>
+            <source>A file is damaged or not what it claims to be: %1</source>
+            <translation>文件已损坏或与其声称的格式不符：%1</translation>
+        </message>
+        <message>
+            <source>The checkpoint does not fit this kind of model: %1</source>
+            <translation>该检查点与此类模型不匹配：%1</translation>
+        </message>
+        <message>
+            <source>Invalid input: %1</source>
+            <translation>输入无效：%1</translation>
+        </message>
+        <message>
+            <source>Not supported by this build: %1</source>
+            <translation>此版本不支持：%1</translation>
+        </message>
+        <message>
+            <source>Out of memory (try a smaller image size, one view or another device): %1</source>
+            <translation>内存不足（请尝试更小的图像尺寸、单视图或其他设备）：%1</translation>
+        </message>
+        <message>
             <source>unknown error while loading %1</source>
             <translation>加载 %1 时发生未知错误</translation>
         </message>

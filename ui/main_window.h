@@ -24,6 +24,7 @@ namespace invseg::ui {
 class ClassPanel;
 class ImageCanvas;
 class ImageDocument;
+struct LabelSaveResult;
 class BatchRunner;
 class LossChart;
 class MapGallery;
@@ -49,10 +50,11 @@ public:
     /// Starts a run on the current image; false (with a status message) when impossible.
     bool runCurrent();
     void stopRun();
-    /// Writes the current image's NAME.label.png (+ NAME.label.classes.txt), NAME.overlay.png, NAME.json (labelme)
-    /// and NAME.coco.json into dir (the image's own folder is fine: no input is ever replaced).
+    /// Writes the current image's NAME.label.png (+ NAME.label.classes.txt), NAME.overlay.png, NAME.json (labelme),
+    /// NAME.report.json and coco.json (of this image) into dir, through the engine's writer the CLI uses (the image's
+    /// own folder is fine: no input is ever replaced).
     bool exportCurrent(const QString& dir, QString* error = nullptr);
-    /// The same for every image with labels, plus one COCO file for all of them.
+    /// The same for every image with labels, with one coco.json for all of them.
     bool exportAll(const QString& dir, QString* error = nullptr);
     /// Saves the current image's labels beside it (Ctrl+S); false with *error, labels kept, when that fails.
     bool saveCurrent(QString* error = nullptr);
@@ -111,7 +113,11 @@ private:
     void updateFileItem(ImageDocument* doc);
     bool classInUse(int label) const;
     bool startRunOf(ImageDocument* doc, const QStringList& classes);
-    bool exportDocument(ImageDocument* doc, const QString& dir, QString* error);
+    /// One image's outputs into dir (no COCO); what was written goes to *result for the COCO file.
+    bool exportDocument(ImageDocument* doc, const QString& dir, QString* error, LabelSaveResult* result);
+    /// dir/coco.json of these images (file names and labels as written).
+    bool writeCoco(const QString& dir, const QStringList& files, const QVector<LabelSaveResult>& results,
+                   QString* error);
     void mergeRunLabels(ImageDocument* doc, const RunResult& result);
     void applySettings();
     void updateOverlayColors();

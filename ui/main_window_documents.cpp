@@ -13,6 +13,7 @@
 #include "widgets/run_panel.h"
 
 #include "invseg/exports.h"
+#include "invseg/image_outputs.h"
 #include "invseg/label_files.h"
 
 #include <QDir>
@@ -55,14 +56,6 @@ QString stateText(LabelState state)
     case LabelState::Saved: return MainWindow::tr("saved");
     }
     return {};
-}
-
-std::vector<std::string> toStd(const QStringList& list)
-{
-    std::vector<std::string> out;
-    for (const auto& s : list)
-        out.push_back(s.toStdString());
-    return out;
 }
 
 } // namespace
@@ -310,6 +303,7 @@ bool MainWindow::saveDocument(ImageDocument* doc, QString* error)
     r.labels = doc->labels();
     r.names = m_classes->allNames();
     r.edited = doc->isHandEdited();
+    r.runReport = doc->lastRun().reportJson;
     QStringList notes;
     if (!LabelStore::save(r, &notes, &message)) {
         showStatus(tr("Could not save the labels of %1: %2").arg(doc->displayName(), message), 0);
@@ -328,7 +322,7 @@ bool MainWindow::saveDocument(ImageDocument* doc, QString* error)
 
 // ---- export -------------------------------------------------------------------------------------------------------
 
-bool MainWindow::exportDocument(ImageDocument* doc, const QString& dir, QString* error)
+bool MainWindow::exportDocument(ImageDocument* doc, const QString& dir, QString* error, LabelSaveResult* result)
 {
     if (!doc || !doc->hasLabels()) {
         if (error)
@@ -342,12 +336,13 @@ bool MainWindow::exportDocument(ImageDocument* doc, const QString& dir, QString*
     r.labels = doc->labels();
     r.names = m_classes->allNames();
     r.edited = doc->isHandEdited();
-    r.withOverlayAndCoco = true;
+    r.runReport = doc->lastRun().reportJson;
+    r.withOverlay = true;
     r.colors = m_classes->colors();
     r.overlayOpacity = m_opacity->value() / 100.0;
     QStringList notes;
     QString message;
-    if (!LabelStore::save(r, &notes, &message)) {
+    if (!LabelStore::save(r, &notes, &message, result)) {
         if (error)
             *error = message;
         return false;
@@ -358,41 +353,55 @@ bool MainWindow::exportDocument(ImageDocument* doc, const QString& dir, QString*
     return true;
 }
 
-bool MainWindow::exportCurrent(const QString& dir, QString* error)
+bool MainWindow::writeCoco(const QString& dir, const QStringList& files, const QVector<LabelSaveResult>& results,
+                           QString* error)
 {
-    return exportDocument(currentDocument(), dir, error);
-}
-
-bool MainWindow::exportAll(const QString& dir, QString* error)
-{
-    std::vector<LabelMap> maps;
-    std::vector<std::string> files;
-    for (auto* doc : m_documents) {
-        if (!doc->hasLabels())
-            continue;
-        if (!exportDocument(doc, dir, error))
-            return false;
-        maps.push_back(toLabelMap(doc->labels()));
-        files.push_back(QFileInfo(doc->path()).fileName().toStdString());
-    }
-    if (maps.empty()) {
-        if (error)
-            *error = tr("No image has labels to export.");
-        return false;
-    }
     try {
-        std::vector<CocoImage> images;
-        for (size_t i = 0; i < maps.size(); ++i)
-            images.push_back(CocoImage{files[i], &maps[i]});
-        const std::string path = QDir(dir).filePath(QStringLiteral("annotations.coco.json")).toStdString();
+        std::vector<LabelMap> maps;
+        std::vector<std::string> names;
+        for (int i = 0; i < results.size(); ++i) {
+            maps.push_back(results[i].labels);
+            names.push_back(files[i].toStdString());
+        }
+        // Every result is numbered alike: the same class panel, the same folder's classes.txt.
+        const std::string path = QDir(dir).filePath(QString::fromStdString(invseg::cocoFileName())).toStdString();
         invseg::checkReplaceable(path);
-        writeJsonAtomic(path, toCoco(images, toStd(m_classes->allNames())));
+        writeCocoFile(path, names, maps, results.front().classNames);
     } catch (const std::exception& e) {
         if (error)
             *error = QString::fromStdString(e.what());
         return false;
     }
     return true;
+}
+
+bool MainWindow::exportCurrent(const QString& dir, QString* error)
+{
+    auto* doc = currentDocument();
+    LabelSaveResult result;
+    return exportDocument(doc, dir, error, &result) &&
+           writeCoco(dir, {QFileInfo(doc->path()).fileName()}, {result}, error);
+}
+
+bool MainWindow::exportAll(const QString& dir, QString* error)
+{
+    QVector<LabelSaveResult> results;
+    QStringList files;
+    for (auto* doc : m_documents) {
+        if (!doc->hasLabels())
+            continue;
+        LabelSaveResult result;
+        if (!exportDocument(doc, dir, error, &result))
+            return false;
+        results << result;
+        files << QFileInfo(doc->path()).fileName();
+    }
+    if (results.isEmpty()) {
+        if (error)
+            *error = tr("No image has labels to export.");
+        return false;
+    }
+    return writeCoco(dir, files, results, error);
 }
 
 void MainWindow::exportDialog()

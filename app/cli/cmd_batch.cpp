@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "invseg/error.h"
 #include "invseg/image.h"
+#include "invseg/image_outputs.h"
 #include "invseg/label_files.h"
 #include "segment_job.h"
 
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -25,7 +27,9 @@ std::string help()
     return std::string(R"(usage: invseg batch --input DIR --out DIR --classes "a,b" [--shard I/N] [--resume] [options]
 
 Segments every image in DIR (sorted by name; not recursive) and writes the outputs of 'invseg segment' for
-each into the output folder. An image counts as done when its NAME.report.json exists (it is written last).
+each into the output folder. An image counts as done when its NAME.report.json exists (it is written last) or
+its labels are marked as edited by hand (saved so by the app); those are never replaced by --overwrite, only
+by --overwrite-edited.
 Our own outputs (NAME.label.png, overlays, heat maps, reports) and ground truth (*.gt.png) in DIR are never taken
 as images, and the output folder may be DIR itself: no input is ever replaced.
 
@@ -34,7 +38,7 @@ as images, and the output folder may be DIR itself: no input is ever replaced.
                        machines split a dataset: a Slurm array job passes $SLURM_ARRAY_TASK_ID, a Kubernetes
                        Indexed Job $JOB_COMPLETION_INDEX (examples in packaging/). I may be 'env' to read
                        either variable.
-  --resume             skip images whose report exists (a restarted job carries on where it stopped)
+  --resume             skip images that are done (a restarted job carries on where it stopped)
   --keep-going         on a bad image, report it and go on (exit 1 at the end); the default stops
 options:
 )") + kSegmentOptionsHelp +
@@ -68,6 +72,43 @@ std::pair<int, int> parseShard(const std::string& spec)
     if (!iOk || !nOk || n < 1 || i < 0 || i >= n || n > 1000000)
         throw UsageError("--shard must be I/N with 0 <= I < N, got '" + spec + "'");
     return {static_cast<int>(i), static_cast<int>(n)};
+}
+
+/// Every line of a file (a label PNG's class list: line i = label i); empty when it cannot be read.
+std::vector<std::string> readLines(const std::string& path)
+{
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        out.push_back(line);
+    }
+    return out;
+}
+
+/// labels numbered by `from` (line i = label i; an empty list: already numbered by `to`) renumbered to `to`, names
+/// `to` lacks appended to it. A label without a name stays as it is.
+LabelMap renumberByName(LabelMap labels, const std::vector<std::string>& from, std::vector<std::string>& to)
+{
+    if (from.empty())
+        return labels;
+    std::vector<int> lut(256);
+    for (int i = 0; i < 256; ++i)
+        lut[size_t(i)] = i;
+    for (size_t i = 1; i < from.size() && i < 255; ++i) {
+        auto it = std::find(to.begin() + 1, to.end(), from[i]);
+        if (it == to.end()) {
+            if (to.size() >= 255)
+                throw Error(ErrorKind::InvalidInput, "the COCO file would need more than 255 class names");
+            it = to.insert(to.end(), from[i]);
+        }
+        lut[i] = int(it - to.begin());
+    }
+    for (auto& l : labels.labels)
+        l = uint8_t(lut[l]);
+    return labels;
 }
 
 } // namespace
@@ -119,7 +160,7 @@ int cmdBatch(const Argv& argv)
 
     std::vector<std::string> todo;
     for (const auto& p : mine)
-        if (!(args.has("resume") && fs::exists(reportPath(setup.outDir, p))))
+        if (!(args.has("resume") && isDone(setup, p)))
             todo.push_back(p);
     if (!setup.quiet)
         std::cerr << "batch: " << all.size() << " images, shard " << shard << "/" << shards << ": " << mine.size()
@@ -141,7 +182,7 @@ int cmdBatch(const Argv& argv)
         for (size_t i = 0; i < todo.size(); ++i) {
             progress.beginImage(static_cast<int>(i), fs::path(todo[i]).filename().string());
             try {
-                segmentImageFile(segmenter, setup, todo[i], progress, interruptFlag());
+                segmentImageFile(segmenter, setup, todo[i], inputs, progress, interruptFlag());
             } catch (const Error& e) {
                 if (e.kind() == ErrorKind::Cancelled || !args.has("keep-going"))
                     throw;
@@ -151,21 +192,22 @@ int cmdBatch(const Argv& argv)
         }
     }
     if (setup.formats.coco) {
+        // The numbering writeImageOutputs gave this run's labels; images labelled elsewhere (hand-edited in the app,
+        // done with other classes) are matched to it by the names in their own NAME.label.classes.txt.
+        std::vector<std::string> classNames = numberedClassNames(setup.outDir,
+                                                                 Segmenter::normalizeClasses(setup.classes));
         std::vector<LabelMap> maps;
         std::vector<std::string> names;
         for (const auto& p : mine) {
-            const std::string png = labelFilesFor(p, setup.outDir).labelPng;
-            if (!fs::exists(reportPath(setup.outDir, p)) || !fs::exists(png))
+            const LabelFiles files = labelFilesFor(p, setup.outDir);
+            if (!fs::exists(reportPath(setup.outDir, p)) || !fs::exists(files.labelPng))
                 continue;
-            maps.push_back(loadLabelMap(png));
+            maps.push_back(renumberByName(loadLabelMap(files.labelPng), readLines(files.classesTxt), classNames));
             names.push_back(fs::path(p).filename().string());
         }
-        const std::string name = shards == 1 ? "coco.json"
-                                             : "coco.shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) +
-                                                   ".json";
-        const std::string cocoPath = (fs::path(setup.outDir) / name).string();
+        const std::string cocoPath = (fs::path(setup.outDir) / cocoFileName(shard, shards)).string();
         checkReplaceable(cocoPath, inputs);
-        writeCoco(cocoPath, names, maps, Segmenter::normalizeClasses(setup.classes));
+        writeCocoFile(cocoPath, names, maps, classNames);
     }
     if (failed) {
         std::cerr << "invseg batch: " << failed << " image(s) failed\n";

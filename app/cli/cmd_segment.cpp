@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "invseg/error.h"
 #include "invseg/image.h"
+#include "invseg/image_outputs.h"
 #include "invseg/label_files.h"
 #include "invseg/sd_model.h"
 #include "segment_job.h"
@@ -24,10 +25,11 @@ std::string help()
 Segments each image into the classes plus background by test-time prompt inversion on a Stable Diffusion
 model, and writes per image: DIR/NAME.label.png (VOC palette, pixel = class index, 0 = background) with
 DIR/NAME.label.classes.txt, DIR/NAME.overlay.png, and with the matching formats DIR/NAME.heat.CLASS.png,
-DIR/NAME.json (labelme) and DIR/coco.json (all images), plus DIR/NAME.report.json (options, per-step losses,
-timings, peak memory: everything needed to repeat the run). Images may also be given as positional arguments.
-DIR may be the images' own folder: no input, and no file invseg did not write, is ever replaced (exit 1 naming
-the file instead).
+DIR/NAME.json (labelme) and DIR/coco.json (all images of the run), plus DIR/NAME.report.json (options, per-step
+losses, timings, peak memory: everything needed to repeat the run). Images may also be given as positional
+arguments. DIR may be the images' own folder: no input, no file invseg did not write, and no labels edited by hand
+are ever replaced (exit 1 naming the file instead). When DIR has a classes.txt (a project's class list, as the app
+writes it), label i is class i of that list and classes it lacks come after it.
 
 options:
 )") + kSegmentOptionsHelp +
@@ -70,8 +72,9 @@ int cmdSegment(const Argv& argv)
         inputs.insert(normalisedPath(path));
     for (const auto& path : images)
         checkOutputs(setup, path, inputs);
+    const std::string cocoPath = (std::filesystem::path(setup.outDir) / cocoFileName()).string();
     if (setup.formats.coco)
-        checkReplaceable((std::filesystem::path(setup.outDir) / "coco.json").string(), inputs);
+        checkReplaceable(cocoPath, inputs);
     ensureWritableDir(setup.outDir);
     auto model = loadModel(setup);
     Segmenter segmenter(model);
@@ -80,14 +83,16 @@ int cmdSegment(const Argv& argv)
     Progress progress(setup.quiet, static_cast<int>(images.size()));
     std::vector<LabelMap> maps;
     std::vector<std::string> names;
+    std::vector<std::string> classNames; // as written: the same for every image of the run
     for (size_t i = 0; i < images.size(); ++i) {
         progress.beginImage(static_cast<int>(i), std::filesystem::path(images[i]).filename().string());
-        maps.push_back(segmentImageFile(segmenter, setup, images[i], progress, interruptFlag()));
+        ImageOutputResult written = segmentImageFile(segmenter, setup, images[i], inputs, progress, interruptFlag());
+        maps.push_back(std::move(written.labels));
+        classNames = written.classNames;
         names.push_back(std::filesystem::path(images[i]).filename().string());
     }
     if (setup.formats.coco)
-        writeCoco((std::filesystem::path(setup.outDir) / "coco.json").string(), names, maps,
-                  Segmenter::normalizeClasses(setup.classes));
+        writeCocoFile(cocoPath, names, maps, classNames);
     return kExitOk;
 }
 

@@ -2,7 +2,9 @@
 #include "segment_job.h"
 
 #include "invseg/error.h"
+#include "invseg/float_maps.h"
 #include "invseg/image.h"
+#include "invseg/image_outputs.h"
 #include "invseg/json_file.h"
 #include "invseg/label_files.h"
 #include "invseg/resources.h"
@@ -33,7 +35,8 @@ const std::set<std::string> kSegmentValueOptions = {
     "classes",       "classes-file", "model",    "steps",      "device", "dtype", "config",
     "out",           "format",       "lr",       "timestep",   "views",  "seed",  "image-size",
     "overlay-alpha", "epsilon",      "colormap", "heads-from", "threads"};
-const std::set<std::string> kSegmentFlags = {"help", "quiet", "baseline", "channels-last", "overwrite"};
+const std::set<std::string> kSegmentFlags = {"help",          "quiet",     "baseline",
+                                             "channels-last", "overwrite", "overwrite-edited"};
 
 const char* kSegmentOptionsHelp =
     R"(  --classes "a,b,c"    class names, comma-separated (background is added as label 0)
@@ -57,7 +60,9 @@ const char* kSegmentOptionsHelp =
                        rasteriser gives the mask back pixel for pixel; 1 gives fewer points, loses boundary pixels)
   --colormap NAME      heatmap colours: viridis, magma, jet, gray (default viridis)
   --overwrite          replace the outputs of images already done (their NAME.report.json exists); never
-                       replaces an input or any file invseg did not write
+                       replaces an input, any file invseg did not write, or labels edited by hand
+  --overwrite-edited   also replace labels marked as edited by hand (saved by the app: "edited": true in
+                       NAME.report.json or in the labelme file's "invseg" mark); implies --overwrite
   --quiet              no progress on stderr
 )";
 
@@ -107,15 +112,6 @@ std::string formatSeconds(double s)
     else
         o << static_cast<int>(s / 60) << "m" << std::setw(2) << std::setfill('0') << static_cast<int>(s) % 60 << "s";
     return o.str();
-}
-
-/// A file-system-safe version of a class name for heatmap file names.
-std::string safeName(const std::string& name)
-{
-    std::string out;
-    for (unsigned char c : name)
-        out += (std::isalnum(c) || c == '-' || c == '_') ? static_cast<char>(c) : '_';
-    return out.empty() ? "class" : out;
 }
 
 } // namespace
@@ -244,7 +240,8 @@ SegmentSetup readSetup(const Args& args)
     s.colormap = args.value("colormap", s.colormap);
     colormapFromName(s.colormap);
     s.quiet = args.has("quiet");
-    s.overwrite = args.has("overwrite");
+    s.overwriteEdited = args.has("overwrite-edited");
+    s.overwrite = args.has("overwrite") || s.overwriteEdited;
     return s;
 }
 
@@ -348,11 +345,6 @@ bool isImageFileName(const std::string& path)
     return kAlways.count(ext) > 0;
 }
 
-std::string outputStem(const std::string& outDir, const std::string& imagePath)
-{
-    return (fs::path(outDir) / fileStem(imagePath)).string();
-}
-
 std::string reportPath(const std::string& outDir, const std::string& imagePath)
 {
     return labelFilesFor(imagePath, outDir).reportJson;
@@ -363,27 +355,41 @@ bool isBatchInput(const std::string& path)
     return isImageFileName(path) && !isDerivedFileName(fs::path(path).filename().string());
 }
 
-std::vector<std::string> outputPaths(const SegmentSetup& setup, const std::string& imagePath)
+ImageOutputRequest outputRequest(const SegmentSetup& setup, const std::string& imagePath,
+                                 const std::set<std::string>& inputs)
 {
-    const LabelFiles files = labelFilesFor(imagePath, setup.outDir);
-    std::vector<std::string> out;
-    if (setup.formats.voc)
-        out.insert(out.end(), {files.labelPng, files.classesTxt});
-    if (setup.formats.overlay)
-        out.push_back(files.overlayPng);
-    if (setup.formats.heatmaps)
-        for (const auto& name : Segmenter::normalizeClasses(setup.classes))
-            out.push_back(outputStem(setup.outDir, imagePath) + ".heat." + safeName(name) + ".png");
-    if (setup.formats.labelme)
-        out.push_back(files.labelmeJson);
-    out.push_back(files.reportJson);
-    return out;
+    ImageOutputRequest r;
+    r.imagePath = imagePath;
+    r.outDir = setup.outDir;
+    r.classNames = Segmenter::normalizeClasses(setup.classes);
+    r.voc = setup.formats.voc;
+    r.overlay = setup.formats.overlay;
+    r.heatmaps = setup.formats.heatmaps;
+    r.labelme = setup.formats.labelme;
+    r.overlayAlpha = static_cast<float>(setup.overlayAlpha);
+    r.colormap = colormapFromName(setup.colormap);
+    r.labelmeEpsilon = setup.labelmeEpsilon;
+    r.inputs = inputs;
+    r.foreignLabelme = ForeignLabelme::Refuse;
+    r.replaceEdited = setup.overwriteEdited;
+    return r;
+}
+
+bool isDone(const SegmentSetup& setup, const std::string& imagePath)
+{
+    return fs::exists(reportPath(setup.outDir, imagePath)) || readEditedMark(imagePath, setup.outDir).edited;
 }
 
 void checkOutputs(const SegmentSetup& setup, const std::string& imagePath, const std::set<std::string>& inputs)
 {
-    for (const auto& path : outputPaths(setup, imagePath))
-        checkReplaceable(path, inputs);
+    // Hand-edited labels first: --overwrite never replaces them, whatever else holds.
+    const EditedMark mark = readEditedMark(imagePath, setup.outDir);
+    if (mark.edited && !setup.overwriteEdited)
+        throw Error(ErrorKind::InvalidInput, "'" + imagePath + "' has labels edited by hand in '" + setup.outDir +
+                                                 "' (" + mark.source +
+                                                 " says so): --overwrite never replaces them; pass --overwrite-edited"
+                                                 " to replace them (or --resume with batch to skip them)");
+    checkImageOutputs(outputRequest(setup, imagePath, inputs));
     const std::string report = reportPath(setup.outDir, imagePath);
     if (!setup.overwrite && fs::exists(report))
         throw Error(ErrorKind::InvalidInput, "'" + imagePath + "' was already segmented into '" + setup.outDir + "' (" +
@@ -392,91 +398,36 @@ void checkOutputs(const SegmentSetup& setup, const std::string& imagePath, const
                                                  " (or --resume with batch to skip done images)");
 }
 
-LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
-                          Progress& progress, const std::atomic<bool>* cancel)
+ImageOutputResult segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
+                                   const std::set<std::string>& inputs, Progress& progress,
+                                   const std::atomic<bool>* cancel)
 {
     const Image image = loadImage(imagePath);
     SegmentCallbacks cb;
     cb.cancel = cancel;
     cb.onStep = [&](const StepReport& r) { progress.step(r); };
     const SegmentResult result = segmenter.segment(image, setup.classes, setup.options, cb);
-    const LabelMap& labels = result.labels;
 
-    // Every output goes through an atomic writer; if one fails, the ones already written are removed so that
-    // a failed image leaves nothing (and --resume redoes it).
-    const std::string stem = outputStem(setup.outDir, imagePath);
-    std::vector<std::string> written;
-    nlohmann::json outputs = nlohmann::json::object();
-    try {
-        const LabelFiles files = labelFilesFor(imagePath, setup.outDir);
-        if (setup.formats.voc) {
-            writeVocPng(files.labelPng, labels, result.classNames);
-            written.push_back(files.labelPng);
-            written.push_back(files.classesTxt);
-            outputs["voc"] = fs::path(files.labelPng).filename().string();
-        }
-        if (setup.formats.overlay) {
-            saveRgbPng(files.overlayPng, colorOverlay(image, labels, static_cast<float>(setup.overlayAlpha)));
-            written.push_back(files.overlayPng);
-            outputs["overlay"] = fs::path(files.overlayPng).filename().string();
-        }
-        if (setup.formats.heatmaps) {
-            FloatMaps maps = resizeMapsBilinear(result.maps, image.width, image.height);
-            for (float& v : maps.data)
-                v = std::clamp(v, 0.0f, 1.0f);
-            const auto cmap = colormapFromName(setup.colormap);
-            nlohmann::json heat = nlohmann::json::object();
-            for (size_t c = 0; c < result.classNames.size(); ++c) {
-                const std::string path = stem + ".heat." + safeName(result.classNames[c]) + ".png";
-                saveRgbPng(path, heatmapImage(maps.plane(static_cast<int>(c)), image.width, image.height, cmap));
-                written.push_back(path);
-                heat[result.classNames[c]] = fs::path(path).filename().string();
-            }
-            outputs["heatmaps"] = heat;
-        }
-        if (setup.formats.labelme) {
-            // labelme expects imagePath relative to the JSON file.
-            std::error_code ec;
-            auto rel = fs::relative(fs::absolute(imagePath), fs::absolute(setup.outDir), ec);
-            const std::string imageRef = ec || rel.empty() ? fs::absolute(imagePath).string() : rel.string();
-            auto labelme = toLabelme(labels, result.classNames, imageRef, image.width, image.height,
-                                     setup.labelmeEpsilon);
-            markOwnLabelme(labelme, false);
-            writeJsonAtomic(files.labelmeJson, labelme);
-            written.push_back(files.labelmeJson);
-            outputs["labelme"] = fs::path(files.labelmeJson).filename().string();
-        }
-        nlohmann::json report = result.report;
-        report["image"] = {{"path", imagePath}, {"width", image.width}, {"height", image.height}};
-        report["outputs"] = outputs;
-        std::map<std::string, uint64_t> pixels;
-        for (uint8_t l : labels.labels)
-            if (l < result.classNames.size())
-                ++pixels[result.classNames[l]];
-        report["pixels_per_class"] = pixels;
-        writeJsonAtomic(reportPath(setup.outDir, imagePath), report);
-    } catch (...) {
-        std::error_code ec;
-        for (const auto& p : written)
-            fs::remove(p, ec);
-        throw;
+    // One writer for the CLI and the GUI: all outputs or none (a failed image leaves nothing, and --resume redoes it).
+    ImageOutputRequest request = outputRequest(setup, imagePath, inputs);
+    request.image = &image;
+    request.labels = &result.labels;
+    request.classNames = result.classNames;
+    request.runReport = result.report;
+    FloatMaps maps;
+    if (setup.formats.heatmaps) {
+        maps = resizeMapsBilinear(result.maps, image.width, image.height);
+        request.maps = &maps;
     }
+    ImageOutputResult written = writeImageOutputs(request);
+
     std::ostringstream msg;
     msg << std::fixed << std::setprecision(2) << result.totalMs / 1000.0 << " s";
     if (!result.history.empty())
         msg << ", final loss " << std::setprecision(4) << result.history.back().loss;
     msg << ", peak memory " << std::setprecision(0) << result.peakMemoryMb << " MiB";
     progress.endImage(msg.str());
-    return labels;
-}
-
-void writeCoco(const std::string& path, const std::vector<std::string>& fileNames, const std::vector<LabelMap>& maps,
-               const std::vector<std::string>& classNames)
-{
-    std::vector<CocoImage> images;
-    for (size_t i = 0; i < maps.size(); ++i)
-        images.push_back({fileNames[i], &maps[i]});
-    writeJsonAtomic(path, toCoco(images, classNames));
+    return written;
 }
 
 } // namespace invseg::cli

@@ -3,6 +3,7 @@
 
 #include "args.h"
 #include "invseg/exports.h"
+#include "invseg/image_outputs.h"
 #include "invseg/segment_options.h"
 #include "invseg/segmenter.h"
 
@@ -39,7 +40,8 @@ struct SegmentSetup {
     double labelmeEpsilon = 0.0;
     std::string colormap = "viridis";
     bool quiet = false;
-    bool overwrite = false; ///< --overwrite: replace our own outputs of an image already done (never an input)
+    bool overwrite = false;       ///< --overwrite: replace our own outputs of an image already done (never an input)
+    bool overwriteEdited = false; ///< --overwrite-edited: also replace labels marked as edited by hand
 };
 
 /// Reads --config, then --steps/--lr/--timestep/--views/--seed/--device/--dtype/--image-size on top, the classes
@@ -74,28 +76,30 @@ private:
     std::string m_name;
 };
 
-/// The output names of an image follow invseg/label_files.h: "<out>/<stem>.label.png" (+ ".label.classes.txt"),
-/// ".overlay.png", ".heat.<class>.png", ".json" (labelme), ".report.json" (written last: its presence means the
-/// image is done).
-std::string outputStem(const std::string& outDir, const std::string& imagePath);
+/// The output names of an image follow invseg/label_files.h and invseg/image_outputs.h (which writes them all):
+/// "<out>/<stem>.label.png" (+ ".label.classes.txt"), ".overlay.png", ".heat.<class>.png", ".json" (labelme),
+/// ".report.json" (written last: its presence means the image is done).
 std::string reportPath(const std::string& outDir, const std::string& imagePath);
 
-/// Every file segmentImageFile would write for this image with these formats.
-std::vector<std::string> outputPaths(const SegmentSetup& setup, const std::string& imagePath);
+/// The request of the shared writer for this image with these flags (no pixels yet: enough for checkImageOutputs).
+ImageOutputRequest outputRequest(const SegmentSetup& setup, const std::string& imagePath,
+                                 const std::set<std::string>& inputs);
+
+/// Done: the image's report exists, or its labels are marked as edited by hand (what --resume skips).
+bool isDone(const SegmentSetup& setup, const std::string& imagePath);
 
 /// Refuses (Error(InvalidInput) naming the file) before anything is written when an output of the image would
-/// replace an input of the run (`inputs`: normalisedPath of every input image) or a file that is not ours, or, without
+/// replace an input of the run (`inputs`: normalisedPath of every input image) or a file that is not ours; without
+/// --overwrite-edited, labels marked as edited by hand (naming the file that says so and the flag); without
 /// --overwrite, the outputs of an image already done (its report exists).
 void checkOutputs(const SegmentSetup& setup, const std::string& imagePath, const std::set<std::string>& inputs);
 
-/// Loads the image, segments it and writes the chosen outputs atomically, the report last. Returns the label map
-/// (for COCO, collected by the caller). Throws invseg::Error; on failure no output of this image is left.
-LabelMap segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
-                          Progress& progress, const std::atomic<bool>* cancel);
-
-/// Writes a COCO file of the given images (file names relative to the out dir's images), atomically.
-void writeCoco(const std::string& path, const std::vector<std::string>& fileNames, const std::vector<LabelMap>& maps,
-               const std::vector<std::string>& classNames);
+/// Loads the image, segments it and writes the chosen outputs through writeImageOutputs (all or none, the report
+/// last; numbered by the output folder's classes.txt when it has one). Returns what was written (the labels and class
+/// names as written, for COCO). Throws invseg::Error; on failure no output of this image is left.
+ImageOutputResult segmentImageFile(Segmenter& segmenter, const SegmentSetup& setup, const std::string& imagePath,
+                                   const std::set<std::string>& inputs, Progress& progress,
+                                   const std::atomic<bool>* cancel);
 
 /// The file name without folders and extension.
 std::string fileStem(const std::string& path);

@@ -5,6 +5,7 @@
 #include "invseg/checkpoint_json.h"
 #include "invseg/float_maps.h"
 #include "invseg/image.h"
+#include "invseg/image_outputs.h"
 #include "invseg/runtime_info.h"
 #include "invseg/sd_model.h"
 #include "invseg/segment_options.h"

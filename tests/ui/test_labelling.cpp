@@ -145,7 +145,7 @@ TEST_F(Labelling, SavingAndExportingIntoTheImagesFolderLeaveItsFilesByteIdentica
     EXPECT_EQ(bytesOf(imagePath), image);
     EXPECT_EQ(bytesOf(dir.filePath(QStringLiteral("scene.classes.txt"))), classes);
     EXPECT_TRUE(QFileInfo::exists(dir.filePath(QStringLiteral("scene.overlay.png"))));
-    EXPECT_TRUE(QFileInfo::exists(dir.filePath(QStringLiteral("scene.coco.json"))));
+    EXPECT_TRUE(QFileInfo::exists(dir.filePath(QStringLiteral("coco.json"))));
 
     // A labelme file someone else made (NAME.json) is an input too: saving leaves it alone and still saves the mask.
     const QByteArray foreign = "{\"version\": \"5.2.1\", \"shapes\": [], \"imageWidth\": 64, \"imageHeight\": 48}\n";

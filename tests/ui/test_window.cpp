@@ -123,7 +123,7 @@ TEST_F(WindowFixture, OpenRunShowsLabelMapAndExportWritesAValidIndexedPng)
     EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.label.classes.txt"))));
     EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.overlay.png"))));
     EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.json"))));
-    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("scene.coco.json"))));
+    EXPECT_TRUE(QFileInfo::exists(QDir(out).filePath(QStringLiteral("coco.json"))));
 
     // The run's labels are one undo step: undo goes back to an empty map.
     doc->undoStack()->undo();
@@ -500,7 +500,7 @@ TEST_F(WindowFixture, SegmentAllLabelsEveryImageAndExportAllWritesOneCocoFile)
     ASSERT_TRUE(QDir().mkpath(out));
     QString error;
     ASSERT_TRUE(window->exportAll(out, &error)) << error.toStdString();
-    QFile coco(QDir(out).filePath(QStringLiteral("annotations.coco.json")));
+    QFile coco(QDir(out).filePath(QStringLiteral("coco.json")));
     ASSERT_TRUE(coco.open(QIODevice::ReadOnly));
     const auto json = QJsonDocument::fromJson(coco.readAll()).object();
     EXPECT_EQ(json.value(QStringLiteral("images")).toArray().size(), 2);

@@ -117,6 +117,7 @@ TEST(SegmentationWorker, FailedLoadReportsTheMessageAndKeepsThePreviousModel)
     const QString message = failed[0][1].toString();
     EXPECT_FALSE(message.isEmpty());
     EXPECT_TRUE(message.contains(QStringLiteral("model-folder"))) << message.toStdString();
+    EXPECT_TRUE(message.startsWith(QStringLiteral("Cannot read or write a file: "))) << message.toStdString();
 
     // The golden model is still there: a baseline run succeeds.
     QSignalSpy finished(&worker, &SegmentationWorker::runFinished);
@@ -145,6 +146,9 @@ TEST(SegmentationWorker, EngineErrorsBecomeRunFailed)
     worker.startRun(2, sceneImage(), {QStringLiteral("sky"), QStringLiteral("sky")}, fastOptions(1));
     ASSERT_EQ(failed.size(), 1);
     EXPECT_TRUE(failed[0][1].toString().contains(QStringLiteral("twice"))) << failed[0][1].toString().toStdString();
+    // The kind of failure comes first, in the user's language (English here: no translator is installed).
+    EXPECT_TRUE(failed[0][1].toString().startsWith(QStringLiteral("Invalid input: ")))
+        << failed[0][1].toString().toStdString();
 }
 
 TEST(SegmentationController, StopEndsTheRunWithinOneStep)

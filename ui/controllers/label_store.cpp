@@ -1,18 +1,17 @@
-// Reading and writing an image's labels through the engine's writers (VOC PNG, labelme) and ownership checks.
+// Reading an image's labels back, and writing them through the engine's one writer of an image's outputs.
 #include "controllers/label_store.h"
 
 #include "image_conversions.h"
 
 #include "invseg/exports.h"
 #include "invseg/image.h"
+#include "invseg/image_outputs.h"
 #include "invseg/label_files.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QPainter>
 #include <QPolygonF>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <fstream>
@@ -86,16 +85,6 @@ bool readLabelme(const QString& path, StoredLabels* out, QString* error)
     return true;
 }
 
-bool writeText(const QString& path, const QString& text, QString* error)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text) || f.write(text.toUtf8()) < 0 || !f.commit()) {
-        *error = QObject::tr("Cannot write %1: %2").arg(path, f.errorString());
-        return false;
-    }
-    return true;
-}
-
 } // namespace
 
 bool LabelStore::readNames(const QString& path, QStringList* names)
@@ -126,13 +115,9 @@ bool LabelStore::load(const QString& imagePath, StoredLabels* out, QString* erro
         }
         out->names.clear();
         readNames(QFile::decodeName(files.classesTxt.c_str()), &out->names);
-        out->edited = true;
-        if (QFileInfo::exists(json) && isOwnLabelmeFile(files.labelmeJson)) {
-            std::ifstream in(files.labelmeJson);
-            const auto j = nlohmann::json::parse(in, nullptr, false);
-            if (!j.is_discarded() && j.contains("invseg") && j["invseg"].is_object())
-                out->edited = j["invseg"].value("edited", true);
-        }
+        // What our report or labelme mark says; labels without either count as the user's work.
+        const EditedMark mark = readEditedMark(local(imagePath));
+        out->edited = mark.known ? mark.edited : true;
         out->source = png;
         return true;
     }
@@ -141,56 +126,55 @@ bool LabelStore::load(const QString& imagePath, StoredLabels* out, QString* erro
     return false;
 }
 
-bool LabelStore::save(const LabelSaveRequest& r, QStringList* notes, QString* error)
+bool LabelStore::save(const LabelSaveRequest& r, QStringList* notes, QString* error, LabelSaveResult* result)
 {
-    const LabelFiles files = labelFilesFor(local(r.imagePath), local(r.outDir));
-    const std::set<std::string> inputs{normalisedPath(local(r.imagePath))};
-    std::vector<std::string> names;
-    for (const auto& n : r.names)
-        names.push_back(n.toStdString());
-    const QFileInfo image(r.imagePath);
-    const QDir outDir(r.outDir.isEmpty() ? image.absolutePath() : r.outDir);
     try {
-        checkReplaceable(files.labelPng, inputs);
-        checkReplaceable(files.classesTxt, inputs);
+        const Image image = toEngineImage(r.image);
         const LabelMap labels = toLabelMap(r.labels);
-        writeVocPng(files.labelPng, labels, names);
-        bool foreignJson = false;
-        try {
-            checkReplaceable(files.labelmeJson, inputs);
-        } catch (const std::exception&) {
-            foreignJson = true;
+        ImageOutputRequest request;
+        request.imagePath = local(r.imagePath);
+        request.outDir = local(r.outDir);
+        request.image = &image;
+        request.labels = &labels;
+        for (const auto& n : r.names)
+            request.classNames.push_back(n.toStdString());
+        request.voc = true;
+        request.labelme = true;
+        request.overlay = r.withOverlay;
+        request.overlayAlpha = float(r.overlayOpacity);
+        for (int i = 0; i < r.colors.size() && i < r.names.size(); ++i)
+            request.colors.push_back(
+                {uint8_t(r.colors[i].red()), uint8_t(r.colors[i].green()), uint8_t(r.colors[i].blue())});
+        if (!request.colors.empty())
+            request.colors.resize(request.classNames.size(), vocColor(0)); // a class without a colour: none
+        if (!r.runReport.isEmpty()) {
+            request.runReport = nlohmann::json::parse(r.runReport.toStdString(), nullptr, false);
+            if (request.runReport.is_discarded())
+                request.runReport = nullptr;
         }
-        if (foreignJson) {
+        request.edited = r.edited;
+        // The window's labels are what the user sees (read back from these very files when it opened the image):
+        // saving them replaces hand edits by hand edits, and a labelme file of someone else's is kept.
+        request.replaceEdited = true;
+        request.foreignLabelme = ForeignLabelme::Keep;
+        request.createFolderClasses = true;
+        const ImageOutputResult written = writeImageOutputs(request);
+        for (const auto& path : written.keptForeign)
             *notes << QObject::tr("%1 was not written by InvSeg Studio and was left as it is")
-                          .arg(QFile::decodeName(files.labelmeJson.c_str()));
-        } else {
-            auto labelme = toLabelme(labels, names, local(outDir.relativeFilePath(image.absoluteFilePath())),
-                                     r.image.width(), r.image.height());
-            markOwnLabelme(labelme, r.edited);
-            writeJsonAtomic(files.labelmeJson, labelme);
-        }
-        if (r.withOverlayAndCoco) {
-            checkReplaceable(files.overlayPng, inputs);
-            std::vector<std::array<uint8_t, 3>> palette = vocPalette();
-            for (int i = 0; i < r.colors.size() && i < 255; ++i)
-                palette[size_t(i)] = {uint8_t(r.colors[i].red()), uint8_t(r.colors[i].green()),
-                                      uint8_t(r.colors[i].blue())};
-            saveRgbPng(files.overlayPng,
-                       colorOverlay(toEngineImage(r.image), labels, float(r.overlayOpacity), palette));
-            const std::string coco =
-                outDir.filePath(image.completeBaseName() + QStringLiteral(".coco.json")).toStdString();
-            checkReplaceable(coco, inputs);
-            writeJsonAtomic(coco, toCoco({CocoImage{local(image.fileName()), &labels}}, names));
+                          .arg(QFile::decodeName(path.c_str()));
+        if (!written.folderClassesError.empty())
+            *notes << QString::fromStdString(written.folderClassesError);
+        if (result) {
+            result->written.clear();
+            for (const auto& path : written.written)
+                result->written << QFile::decodeName(path.c_str());
+            result->classNames = written.classNames;
+            result->labels = written.labels;
         }
     } catch (const std::exception& e) {
         *error = QString::fromStdString(e.what());
         return false;
     }
-    // The folder's project class list, when it has none yet (an existing one is never replaced).
-    const QString classes = QFile::decodeName(folderClassesPath(local(outDir.absolutePath())).c_str());
-    if (!QFileInfo::exists(classes) && !writeText(classes, r.names.join(QLatin1Char('\n')) + QLatin1Char('\n'), error))
-        *notes << *error;
     return true;
 }
 

@@ -1,11 +1,17 @@
-// Labels on disk: reading an image's saved labels back and writing them (in place or into a folder), by the one
-// naming convention of invseg/label_files.h (NAME.label.png + NAME.label.classes.txt + NAME.json + classes.txt).
+// Labels on disk: reading an image's saved labels back and writing them (in place or into a folder) through the
+// engine's writer of the CLI too (invseg/image_outputs.h: NAME.label.png + NAME.label.classes.txt + NAME.json +
+// NAME.report.json + classes.txt).
 #pragma once
+
+#include "invseg/image.h"
 
 #include <QColor>
 #include <QImage>
 #include <QStringList>
 #include <QVector>
+
+#include <string>
+#include <vector>
 
 namespace invseg::ui {
 
@@ -20,14 +26,22 @@ struct StoredLabels {
 /// What to write for one image.
 struct LabelSaveRequest {
     QString imagePath;
-    QString outDir;                  ///< "" = beside the image
-    QImage image;                    ///< the image's pixels (for the overlay and sizes)
-    QImage labels;                   ///< Indexed8 label map
-    QStringList names;               ///< background first
-    bool edited = false;             ///< recorded in the labelme file's mark
-    bool withOverlayAndCoco = false; ///< also NAME.overlay.png and NAME.coco.json (the Export command)
-    QVector<QColor> colors;          ///< overlay colours, background first
+    QString outDir;           ///< "" = beside the image
+    QImage image;             ///< the image's pixels (for the overlay and sizes)
+    QImage labels;            ///< Indexed8 label map
+    QStringList names;        ///< background first
+    bool edited = false;      ///< recorded in the report and the labelme file's mark
+    bool withOverlay = false; ///< also NAME.overlay.png (the Export command)
+    QVector<QColor> colors;   ///< overlay colours, background first
     double overlayOpacity = 0.5;
+    QString runReport; ///< the run's report (RunResult::reportJson) when the labels came from one; "" = none
+};
+
+/// What a save wrote: the labels and class names as written (numbered by the folder's classes.txt), for COCO.
+struct LabelSaveResult {
+    QStringList written; ///< every file written
+    std::vector<std::string> classNames;
+    invseg::LabelMap labels;
 };
 
 /// Stateless; every write is atomic (temporary file + rename) and refuses to replace anything that is not ours.
@@ -37,11 +51,13 @@ public:
     /// file order). Returns false without error when there is none; false with *error when one is unreadable.
     static bool load(const QString& imagePath, StoredLabels* out, QString* error);
 
-    /// Writes NAME.label.png + NAME.label.classes.txt + NAME.json (+ overlay and COCO on request) and, when the folder
-    /// has none, its classes.txt. A NAME.json that someone else wrote is left alone (a line in *notes says so).
-    /// Returns false with *error naming the file when a write fails or would replace an input; the labels in memory
-    /// are untouched either way.
-    static bool save(const LabelSaveRequest& request, QStringList* notes, QString* error);
+    /// Writes NAME.label.png + NAME.label.classes.txt + NAME.json + NAME.report.json (+ the overlay on request) through
+    /// the engine's one writer of an image's outputs (invseg/image_outputs.h, as the CLI does: same names, same
+    /// numbering by the folder's classes.txt, all or nothing) and, when the folder has none, its classes.txt. A
+    /// NAME.json that someone else wrote is left alone (a line in *notes says so). Returns false with *error naming
+    /// the file when a write fails or would replace an input; the labels in memory are untouched either way.
+    static bool save(const LabelSaveRequest& request, QStringList* notes, QString* error,
+                     LabelSaveResult* result = nullptr);
 
     /// lut[i] = index of from[i] in to (-1 when absent); 255 maps to 255.
     static QVector<int> lutByName(const QStringList& from, const QStringList& to);

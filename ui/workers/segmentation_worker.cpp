@@ -74,6 +74,29 @@ LossPoint lossPoint(const StepReport& r)
     return LossPoint{r.step, r.loss, r.csc, r.entropy, r.stepMs};
 }
 
+/// The engine's one-line message (it names the file, key or limit) after a translated word on what kind of failure it
+/// is, so that the user reads the kind in their language.
+QString describe(const Error& e)
+{
+    const QString what = QString::fromStdString(e.what());
+    switch (e.kind()) {
+    case ErrorKind::Io: return SegmentationWorker::tr("Cannot read or write a file: %1").arg(what);
+    case ErrorKind::Format:
+        return SegmentationWorker::tr("A file is damaged or not what it claims to be: %1").arg(what);
+    case ErrorKind::Key:
+    case ErrorKind::Shape:
+        return SegmentationWorker::tr("The checkpoint does not fit this kind of model: %1").arg(what);
+    case ErrorKind::InvalidInput: return SegmentationWorker::tr("Invalid input: %1").arg(what);
+    case ErrorKind::Unsupported: return SegmentationWorker::tr("Not supported by this build: %1").arg(what);
+    case ErrorKind::OutOfMemory:
+        return SegmentationWorker::tr("Out of memory (try a smaller image size, one view or another device): %1")
+            .arg(what);
+    case ErrorKind::Cancelled:
+    case ErrorKind::Internal: break;
+    }
+    return what;
+}
+
 } // namespace
 
 SegmentationWorker::SegmentationWorker(QObject* parent) : QObject(parent)
@@ -172,6 +195,8 @@ void SegmentationWorker::loadModel(quint64 jobId, const QString& path, const QSt
         m_info.variant = QString::fromLatin1(toString(m_model->variant()));
         m_info.nativeSize = static_cast<int>(m_model->nativeImageSize());
         Q_EMIT modelLoaded(jobId, m_info);
+    } catch (const Error& e) {
+        Q_EMIT modelLoadFailed(jobId, describe(e));
     } catch (const std::exception& e) {
         Q_EMIT modelLoadFailed(jobId, QString::fromStdString(e.what()));
     } catch (...) {
@@ -268,7 +293,7 @@ void SegmentationWorker::startRun(quint64 jobId, const QImage& image, const QStr
         if (e.kind() == ErrorKind::Cancelled)
             Q_EMIT runCancelled(jobId);
         else
-            Q_EMIT runFailed(jobId, QString::fromStdString(e.what()));
+            Q_EMIT runFailed(jobId, describe(e));
     } catch (const std::exception& e) {
         Q_EMIT runFailed(jobId, QString::fromStdString(e.what()));
     } catch (...) {
@@ -301,6 +326,8 @@ void SegmentationWorker::inspectAttention(quint64 jobId, const QImage& image, co
         if (out.weighted.isEmpty()) // no level weighted: one null image per token
             out.weighted = QVector<QImage>(out.tokens.size());
         Q_EMIT attentionInspected(jobId, out);
+    } catch (const Error& e) {
+        Q_EMIT attentionFailed(jobId, describe(e));
     } catch (const std::exception& e) {
         Q_EMIT attentionFailed(jobId, QString::fromStdString(e.what()));
     } catch (...) {

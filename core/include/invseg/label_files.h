@@ -4,7 +4,8 @@
 //   NAME.label.png          8-bit VOC palette PNG, pixel = class index (0 = background, 255 = ignore)
 //   NAME.label.classes.txt  the names of those indices, one a line, line 0 = background (writeVocPng writes it)
 //   NAME.json               labelme 5.x polygons, marked as ours by a top-level "invseg" object
-//   NAME.overlay.png, NAME.heat.CLASS.png, NAME.report.json, coco.json (CLI), NAME.coco.json (GUI export)
+//   NAME.overlay.png, NAME.heat.CLASS.png, NAME.report.json, and coco.json of a run or export (image_outputs.h, which
+//   writes all of them for the CLI and the GUI alike; older GUI versions wrote NAME.coco.json, annotations.coco.json)
 // and a folder's project class list is DIR/classes.txt.
 //
 // No input is ever replaced: before writing a file, checkReplaceable refuses a path that exists and is not one of

@@ -1,6 +1,5 @@
 // segment / batch / evaluate through the real CLI: outputs, reports, sharding, resume, and every kind of bad input.
-#include "support/golden_sets.h"
-#include "support/run_command.h"
+#include "cli_test_support.h"
 
 #include "invseg/image.h"
 
@@ -18,37 +17,6 @@ namespace fs = std::filesystem;
 
 namespace invseg::test {
 namespace {
-
-/// The first golden set's diffusers folder (the repository's sd1 unless INVSEG_GOLDEN_DIR names another root);
-/// fails the test when there is none.
-#define REQUIRE_GOLDEN_MODEL(var)                                                                                      \
-    const auto var##Sets = goldenSets();                                                                               \
-    INVSEG_REQUIRE_GOLDEN(var##Sets);                                                                                  \
-    const std::string var = var##Sets.front().diffusersDir()
-
-std::string fixture(const std::string& name)
-{
-    return std::string(INVSEG_TEST_DATA_DIR) + "/images/" + name;
-}
-
-/// A small RGB test image written with the engine's PNG encoder.
-std::string writeImage(const ScratchDir& dir, const std::string& name, int w, int h)
-{
-    Image img;
-    img.width = w;
-    img.height = h;
-    img.rgb.resize(static_cast<size_t>(w) * h * 3);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            uint8_t* p = &img.rgb[(static_cast<size_t>(y) * w + x) * 3];
-            p[0] = y < h / 2 ? 90 : 40;
-            p[1] = y < h / 2 ? 140 : 180;
-            p[2] = y < h / 2 ? 230 : 50;
-        }
-    const std::string path = dir.file(name);
-    saveRgbPng(path, img);
-    return path;
-}
 
 uint32_t crc32(const std::string& data)
 {
@@ -73,22 +41,6 @@ std::string pngClaiming(uint32_t width, uint32_t height)
     const std::string idat = "IDAT" + std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8);
     return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + be32(8) + idat +
            be32(crc32(idat)) + be32(0) + "IEND" + be32(crc32("IEND"));
-}
-
-std::vector<std::string> listDir(const fs::path& dir)
-{
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-        out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
 }
 
 TEST(CliSegment, WritesEveryFormatAndARepeatableReport)
@@ -342,21 +294,6 @@ TEST(CliBatch, ShardsSplitTheFolderAndResumeSkipsWhatIsDone)
 
     EXPECT_EQ(batch({"--shard", "2/2"}).exitCode, 2);
     EXPECT_EQ(batch({"--shard", "x"}).exitCode, 2);
-}
-
-std::string readBytes(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-/// Every regular file of a folder with its bytes.
-std::map<std::string, std::string> snapshot(const fs::path& dir)
-{
-    std::map<std::string, std::string> out;
-    for (const auto& name : listDir(dir))
-        out[name] = readBytes((dir / name).string());
-    return out;
 }
 
 TEST(CliSegment, OutputIntoTheInputFolderLeavesEveryInputByteIdentical)
