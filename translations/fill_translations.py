@@ -210,7 +210,7 @@ T = {
     'The checkpoint does not fit this kind of model: %1': ('Der Checkpoint passt nicht zu dieser Modellart: %1', '该检查点与此类模型不匹配：%1'),
     'Invalid input: %1': ('Ungültige Eingabe: %1', '输入无效：%1'),
     'Not supported by this build: %1': ('Von diesem Build nicht unterstützt: %1', '此版本不支持：%1'),
-    'Out of memory (try a smaller image size, one view or another device): %1': ('Zu wenig Speicher (kleinere Bildgröße, eine Ansicht oder ein anderes Gerät versuchen): %1', '内存不足（请尝试更小的图像尺寸、单视图或其他设备）：%1'),
+    'Out of memory: %1': ('Zu wenig Speicher: %1', '内存不足：%1'),
     'The image is empty.': ('Das Bild ist leer.', '图像为空。'),
     'unknown error while segmenting': ('unbekannter Fehler beim Segmentieren', '分割时发生未知错误'),
     '%1 does not have the size of %2: not used': ('%1 hat nicht die Größe von %2: nicht verwendet', '%1 与 %2 尺寸不同：未使用'),

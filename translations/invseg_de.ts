@@ -12,10 +12,6 @@
             <translation>%1: imageWidth / imageHeight fehlt oder ist ungültig</translation>
         </message>
         <message>
-            <source>Cannot write %1: %2</source>
-            <translation>%1 kann nicht geschrieben werden: %2</translation>
-        </message>
-        <message>
             <source>%1 was not written by InvSeg Studio and was left as it is</source>
             <translation>%1 wurde nicht von InvSeg Studio geschrieben und blieb unverändert</translation>
         </message>
@@ -919,10 +915,6 @@ Sie bleiben erhalten; nichts ging verloren.</translation>
             <translation>Von diesem Build nicht unterstützt: %1</translation>
         </message>
         <message>
-            <source>Out of memory (try a smaller image size, one view or another device): %1</source>
-            <translation>Zu wenig Speicher (kleinere Bildgröße, eine Ansicht oder ein anderes Gerät versuchen): %1</translation>
-        </message>
-        <message>
             <source>unknown error while loading %1</source>
             <translation>unbekannter Fehler beim Laden von %1</translation>
         </message>
@@ -961,6 +953,10 @@ Sie bleiben erhalten; nichts ging verloren.</translation>
         <message>
             <source>Runs on the CPU: CUDA could not be started.</source>
             <translation>Läuft auf der CPU: CUDA konnte nicht gestartet werden.</translation>
+        </message>
+        <message>
+            <source>Out of memory: %1</source>
+            <translation>Zu wenig Speicher: %1</translation>
         </message>
     </context>
     <context>

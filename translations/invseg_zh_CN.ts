@@ -12,10 +12,6 @@
             <translation>%1：imageWidth / imageHeight 缺失或无效</translation>
         </message>
         <message>
-            <source>Cannot write %1: %2</source>
-            <translation>无法写入 %1：%2</translation>
-        </message>
-        <message>
             <source>%1 was not written by InvSeg Studio and was left as it is</source>
             <translation>%1 不是由 InvSeg Studio 写入的，已保持原样</translation>
         </message>
@@ -919,10 +915,6 @@ They are kept; nothing was lost.</source>
             <translation>此版本不支持：%1</translation>
         </message>
         <message>
-            <source>Out of memory (try a smaller image size, one view or another device): %1</source>
-            <translation>内存不足（请尝试更小的图像尺寸、单视图或其他设备）：%1</translation>
-        </message>
-        <message>
             <source>unknown error while loading %1</source>
             <translation>加载 %1 时发生未知错误</translation>
         </message>
@@ -961,6 +953,10 @@ They are kept; nothing was lost.</source>
         <message>
             <source>Runs on the CPU: CUDA could not be started.</source>
             <translation>在 CPU 上运行：无法启动 CUDA。</translation>
+        </message>
+        <message>
+            <source>Out of memory: %1</source>
+            <translation>内存不足：%1</translation>
         </message>
     </context>
     <context>

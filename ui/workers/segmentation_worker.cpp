@@ -89,8 +89,7 @@ QString describe(const Error& e)
     case ErrorKind::InvalidInput: return SegmentationWorker::tr("Invalid input: %1").arg(what);
     case ErrorKind::Unsupported: return SegmentationWorker::tr("Not supported by this build: %1").arg(what);
     case ErrorKind::OutOfMemory:
-        return SegmentationWorker::tr("Out of memory (try a smaller image size, one view or another device): %1")
-            .arg(what);
+        return SegmentationWorker::tr("Out of memory: %1").arg(what); // the engine's line says what to try
     case ErrorKind::Cancelled:
     case ErrorKind::Internal: break;
     }
