@@ -129,10 +129,11 @@ void SegmentationWorker::cancel(quint64 upToJobId)
 
 QStringList SegmentationWorker::availableDevices()
 {
+    // The ids of the Device list, CPU first: one source (the engine's CUDA status) for the list and for this.
     QStringList devices{QStringLiteral("cpu")};
-    const int n = invseg::cudaDeviceCount(); // 0 without a CUDA runtime: CPU only
-    for (int i = 0; i < n; ++i)
-        devices << QStringLiteral("cuda:%1").arg(i);
+    for (const auto& [id, label] : deviceChoices())
+        if (id != devices.first())
+            devices << id;
     return devices;
 }
 

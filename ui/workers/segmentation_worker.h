@@ -40,7 +40,7 @@ public:
     /// Any thread, before runs start. 0 disables throttling.
     void setThrottleMs(int ms) { m_throttleMs.store(ms); }
 
-    /// "cpu" plus "cuda:N" for every CUDA device LibTorch sees.
+    /// "cpu" plus "cuda:N" for every usable CUDA device: the ids of deviceChoices(), CPU first.
     static QStringList availableDevices();
     /// The Device list: (id, label) for the CPU and each usable GPU, labelled with its name and memory
     /// ("cuda:0 · NVIDIA H100 · 79 GiB"). The GPUs come first: the window's default is the first entry's.
